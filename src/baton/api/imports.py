@@ -1,0 +1,5 @@
+"""API: imports."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["imports"])

@@ -1,0 +1,5 @@
+"""API: leads."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["leads"])

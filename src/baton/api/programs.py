@@ -1,0 +1,5 @@
+"""API: programs."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["programs"])

@@ -1,0 +1,5 @@
+"""API: users."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["users"])

@@ -1,0 +1,81 @@
+"""create_app(): the FastAPI application with its routers, static files and error handlers."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from baton import __version__
+from baton.api import events, forms, imports, leads, programs, users
+from baton.clock import Clock, system_clock
+from baton.config import Settings, get_settings
+from baton.db import make_engine, session_factory
+from baton.errors import BatonError
+from baton.web import home
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """The application for these settings; tests pass their own engine and clock."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Baton",
+        version=__version__,
+        description="One lead pipeline for marketing and sales. Every /api route needs a "
+        "personal API token: `Authorization: Bearer <token>` (create one with "
+        "`baton tokens create`).",
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.sessionmaker = session_factory(app.state.engine)
+    app.state.clock = clock or system_clock
+    for module in (leads, imports, events, programs, forms, users):
+        app.include_router(module.router)
+    app.include_router(forms.public_router)
+    app.include_router(home.router)
+    install_error_handlers(app)
+    return app
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors, validation errors and conflicts to the JSON error shape."""
+
+    @app.exception_handler(BatonError)
+    def _baton_error(_request: Request, exc: BatonError) -> JSONResponse:
+        return JSONResponse(exc.to_dict(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            detail = errors[0].get("ctx", {}).get("error", "")
+            body = {"error": {"code": "malformed_json",
+                              "message": f"the request body is not valid JSON: {detail}",
+                              "fields": []}}
+            return JSONResponse(body, status_code=400)
+        fields = [{"path": path_of(e["loc"]), "message": e["msg"]} for e in errors]
+        message = "; ".join(f"{f['path']}: {f['message']}" for f in fields[:5])
+        body = {"error": {"code": "validation_error", "message": message, "fields": fields}}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    def _integrity_error(_request: Request, exc: IntegrityError) -> JSONResponse:
+        body = {"error": {"code": "conflict",
+                          "message": f"the change conflicts with existing data: {exc.orig}",
+                          "fields": []}}
+        return JSONResponse(body, status_code=409)
+
+
+def path_of(loc: tuple | list) -> str:
+    """'body.items[3].email' style path from a pydantic location, without the 'body' root."""
+    parts: list[str] = []
+    for part in loc:
+        if part in ("body", "query", "path", "header") and not parts:
+            continue
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "body"

@@ -1,0 +1,252 @@
+"""SQLAlchemy tables. Times are stored in UTC; JSON columns hold free-form properties."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in Python; naive UTC in SQLite, timestamptz in PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType, Decimal: Numeric(14, 2)}
+
+
+# Ids are BIGINT on PostgreSQL (millions of events), INTEGER (the rowid) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+ROLES = ("admin", "marketing", "sales_manager", "sales_rep")
+CHANNELS = (
+    "web", "event", "direct_mail", "email", "teleprospecting",
+    "paid_search", "social", "partner", "referral", "other",
+)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    created_at: Mapped[datetime]
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A personal API token; only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    industry: Mapped[str | None] = mapped_column(String(120))
+    employees: Mapped[int | None]
+    country: Mapped[str | None] = mapped_column(String(2))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Program(Base):
+    __tablename__ = "programs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    product: Mapped[str | None] = mapped_column(String(80))
+    cost: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Form(Base):
+    __tablename__ = "forms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    thank_you_url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Lead(Base):
+    """A person in the pipeline, identified by normalised e-mail or (source, external id)."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_leads_stage_owner", "stage", "owner_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    source: Mapped[str | None] = mapped_column(String(80))
+    external_id: Mapped[str | None] = mapped_column(String(120))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(String(200))
+    seniority: Mapped[str | None] = mapped_column(String(40))
+    department: Mapped[str | None] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    company: Mapped[str | None] = mapped_column(String(200))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(100))
+    product_interest: Mapped[str | None] = mapped_column(String(80))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20), default="inquiry")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    erased_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+
+
+class LeadChange(Base):
+    """Append-only: one field of one lead changed (field '*' = created with these values)."""
+
+    __tablename__ = "lead_changes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
+    field: Mapped[str] = mapped_column(String(80))
+    old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    via: Mapped[str] = mapped_column(String(40))
+    changed_at: Mapped[datetime]
+
+
+class Event(Base):
+    """Engagement: something a lead did."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_lead_id_occurred_at", "lead_id", "occurred_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"))
+    type: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime]
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class StageChange(Base):
+    """Immutable stage history: every pass through the funnel is a row."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (
+        Index("ix_stage_changes_lead_id_changed_at", "lead_id", "changed_at"),
+        Index("ix_stage_changes_to_stage_changed_at", "to_stage", "changed_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"))
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    via: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class IdempotencyKey(Base):
+    """The first response to a request made with an Idempotency-Key, replayed on retry."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    endpoint: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who did what to which record, for changes that are not lead field changes."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    via: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(BigId)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[datetime] = mapped_column(index=True)

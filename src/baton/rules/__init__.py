@@ -1,0 +1,1 @@
+"""Pure business rules: values in, values out. No database, HTTP, clock or environment."""

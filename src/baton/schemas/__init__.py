@@ -1,0 +1,1 @@
+"""Pydantic schemas shared by the API, the CLI and imports: XCreate, XUpdate, XRead."""
