@@ -45,7 +45,10 @@ def make_lead(session: Session, *, now: datetime = T0, **kw: Any) -> Lead:
     lead = Lead(created_at=now, updated_at=now, **kw)
     session.add(lead)
     session.flush()
-    session.add(StageChange(lead_id=lead.id, from_stage=None, to_stage=lead.stage,
-                            changed_at=now, via="test"))
+    session.add(
+        StageChange(
+            lead_id=lead.id, from_stage=None, to_stage=lead.stage, changed_at=now, via="test"
+        )
+    )
     session.flush()
     return lead

@@ -133,3 +133,40 @@ def pytest_terminal_summary(terminalreporter) -> None:
             "Only SQLite was tested. Start PostgreSQL (or set BATON_TEST_POSTGRES_URL) "
             "to run the PostgreSQL half of the suite."
         )
+
+
+def _truncate_all(engine: Engine) -> None:
+    from baton.models import Base
+
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def committed_engine(engine) -> Iterator[Engine]:
+    """The backend's engine for tests that must really commit (CLI, threads, processes).
+
+    Tables are emptied after the test. Tests of one worker run one at a time, so the
+    rolled-back tests never see these rows; but a test must not take both this and the
+    `session` fixture (on SQLite the open test transaction would hold the write lock).
+    """
+    yield engine
+    _truncate_all(engine)
+
+
+@pytest.fixture
+def cli_env(engine, monkeypatch) -> Iterator[str]:
+    """BATON_DATABASE_URL pointing at the test database, for commands run with CliRunner."""
+    from baton.config import get_settings
+    from baton.db import get_engine
+
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("BATON_DATABASE_URL", url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield url
+    get_engine().dispose()
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    _truncate_all(engine)

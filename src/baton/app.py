@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from baton import __version__
-from baton.api import events, forms, imports, leads, programs, users
+from baton.api import events, forms, imports, leads, merges, privacy, programs, stages, users
 from baton.clock import Clock, system_clock
 from baton.config import Settings, get_settings
 from baton.db import make_engine, session_factory
@@ -31,7 +31,7 @@ def create_app(
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.sessionmaker = session_factory(app.state.engine)
     app.state.clock = clock or system_clock
-    for module in (leads, imports, events, programs, forms, users):
+    for module in (imports, leads, stages, merges, privacy, events, programs, forms, users):
         app.include_router(module.router)
     app.include_router(forms.public_router)
     app.include_router(home.router)
@@ -51,9 +51,13 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             detail = errors[0].get("ctx", {}).get("error", "")
-            body = {"error": {"code": "malformed_json",
-                              "message": f"the request body is not valid JSON: {detail}",
-                              "fields": []}}
+            body = {
+                "error": {
+                    "code": "malformed_json",
+                    "message": f"the request body is not valid JSON: {detail}",
+                    "fields": [],
+                }
+            }
             return JSONResponse(body, status_code=400)
         fields = [{"path": path_of(e["loc"]), "message": e["msg"]} for e in errors]
         message = "; ".join(f"{f['path']}: {f['message']}" for f in fields[:5])
@@ -62,9 +66,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     def _integrity_error(_request: Request, exc: IntegrityError) -> JSONResponse:
-        body = {"error": {"code": "conflict",
-                          "message": f"the change conflicts with existing data: {exc.orig}",
-                          "fields": []}}
+        body = {
+            "error": {
+                "code": "conflict",
+                "message": f"the change conflicts with existing data: {exc.orig}",
+                "fields": [],
+            }
+        }
         return JSONResponse(body, status_code=409)
 
 

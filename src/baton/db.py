@@ -19,9 +19,7 @@ def is_sqlite(url_or_engine: str | Engine) -> bool:
 def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     """An engine with Baton's settings: on SQLite WAL, foreign keys, busy timeout, one writer."""
     if not is_sqlite(url):
-        return create_engine(
-            url, pool_size=pool_size or 10, max_overflow=20, pool_pre_ping=True
-        )
+        return create_engine(url, pool_size=pool_size or 10, max_overflow=20, pool_pre_ping=True)
     # SQLite wants one writer: a small pool queues requests in Python instead of letting
     # them fight for the file lock (measured: p99 177 ms with one writer, 760 ms with 20).
     engine = create_engine(

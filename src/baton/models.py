@@ -67,8 +67,16 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 ROLES = ("admin", "marketing", "sales_manager", "sales_rep")
 CHANNELS = (
-    "web", "event", "direct_mail", "email", "teleprospecting",
-    "paid_search", "social", "partner", "referral", "other",
+    "web",
+    "event",
+    "direct_mail",
+    "email",
+    "teleprospecting",
+    "paid_search",
+    "social",
+    "partner",
+    "referral",
+    "other",
 )
 
 

@@ -58,7 +58,7 @@ def get_actor(user: CurrentUser) -> Actor:
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-def RequireRole(*roles: str) -> Callable[[User], User]:  # noqa: N802 - reads as a type
+def RequireRole(*roles: str) -> Callable[[User], User]:
     """A dependency that lets only these roles through (403 for the others)."""
 
     def check(user: CurrentUser) -> User:

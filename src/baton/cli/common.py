@@ -42,8 +42,9 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except BatonError as exc:
             err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
             for field in exc.fields[:20]:
-                err_console.print(f"  {field.get('path', '')}: {field.get('message', '')}",
-                                  highlight=False)
+                err_console.print(
+                    f"  {field.get('path', '')}: {field.get('message', '')}", highlight=False
+                )
             raise typer.Exit(1) from None
 
     return wrapper

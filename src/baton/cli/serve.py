@@ -19,5 +19,11 @@ def register(app: typer.Typer) -> None:
         """Run the web app and the API (migrating the database first)."""
         upgrade(get_engine())
         console.print(f"Baton at http://{host}:{port}  (API docs at /docs)")
-        uvicorn.run("baton.app:create_app", factory=True, host=host, port=port,
-                    log_level="warning", access_log=False)
+        uvicorn.run(
+            "baton.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )

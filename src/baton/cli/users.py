@@ -9,8 +9,9 @@ from baton.models import ROLES, ApiToken, User
 from baton.services.auth import add_user, create_token, find_user, revoke_token
 
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
-tokens_app = typer.Typer(help="Personal API tokens (shown once, stored hashed).",
-                         no_args_is_help=True)
+tokens_app = typer.Typer(
+    help="Personal API tokens (shown once, stored hashed).", no_args_is_help=True
+)
 
 
 @users_app.command("add")
@@ -58,9 +59,14 @@ def list_tokens(user: str = typer.Argument(..., help="User id or e-mail")) -> No
         owner = find_user(session, user)
         table = Table("id", "name", "prefix", "created", "last used", "revoked")
         for t in session.scalars(select(ApiToken).where(ApiToken.user_id == owner.id)):
-            table.add_row(str(t.id), t.name, t.prefix + "…", f"{t.created_at:%Y-%m-%d}",
-                          f"{t.last_used_at:%Y-%m-%d}" if t.last_used_at else "",
-                          f"{t.revoked_at:%Y-%m-%d}" if t.revoked_at else "")
+            table.add_row(
+                str(t.id),
+                t.name,
+                t.prefix + "…",
+                f"{t.created_at:%Y-%m-%d}",
+                f"{t.last_used_at:%Y-%m-%d}" if t.last_used_at else "",
+                f"{t.revoked_at:%Y-%m-%d}" if t.revoked_at else "",
+            )
         console.print(table)
 
 

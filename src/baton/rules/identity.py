@@ -7,14 +7,59 @@ import pycountry
 
 # Common consumer mail providers; their domains never match a company account.
 FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
-    """
-    gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com hotmail.com
-    hotmail.co.uk hotmail.fr hotmail.de outlook.com outlook.de live.com live.co.uk msn.com
-    aol.com icloud.com me.com mac.com mail.com gmx.de gmx.net gmx.com web.de t-online.de
-    protonmail.com proton.me pm.me zoho.com yandex.com yandex.ru mail.ru qq.com 163.com
-    126.com sina.com naver.com orange.fr free.fr laposte.net libero.it virgilio.it
-    seznam.cz wp.pl o2.pl interia.pl tutanota.com fastmail.com hey.com sapo.pt
-    """.split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.fr",
+        "yahoo.de",
+        "ymail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "hotmail.fr",
+        "hotmail.de",
+        "outlook.com",
+        "outlook.de",
+        "live.com",
+        "live.co.uk",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "mail.com",
+        "gmx.de",
+        "gmx.net",
+        "gmx.com",
+        "web.de",
+        "t-online.de",
+        "protonmail.com",
+        "proton.me",
+        "pm.me",
+        "zoho.com",
+        "yandex.com",
+        "yandex.ru",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "sina.com",
+        "naver.com",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "libero.it",
+        "virgilio.it",
+        "seznam.cz",
+        "wp.pl",
+        "o2.pl",
+        "interia.pl",
+        "tutanota.com",
+        "fastmail.com",
+        "hey.com",
+        "sapo.pt",
+    ]
 )
 
 # Deliberately simple: one @, a local part without spaces, a dotted domain of valid labels.
@@ -60,7 +105,15 @@ def normalise_country(raw: str) -> str | None:
     try:
         return pycountry.countries.lookup(value).alpha_2
     except LookupError:
-        aliases = {"usa": "US", "united states of america": "US", "uk": "GB",
-                   "england": "GB", "great britain": "GB", "russia": "RU",
-                   "south korea": "KR", "czech republic": "CZ", "turkey": "TR"}
+        aliases = {
+            "usa": "US",
+            "united states of america": "US",
+            "uk": "GB",
+            "england": "GB",
+            "great britain": "GB",
+            "russia": "RU",
+            "south korea": "KR",
+            "czech republic": "CZ",
+            "turkey": "TR",
+        }
         return aliases.get(value.lower())

@@ -42,9 +42,7 @@ SALES_ROLES = frozenset({"sales_rep", "sales_manager"})
 
 def allowed_next(stage: str, *, is_admin: bool = False) -> tuple[str, ...]:
     """The stages a lead in `stage` may move to, for this actor."""
-    return tuple(
-        to for to in TRANSITIONS[stage] if is_admin or (stage, to) not in ADMIN_ONLY
-    )
+    return tuple(to for to in TRANSITIONS[stage] if is_admin or (stage, to) not in ADMIN_ONLY)
 
 
 def check_transition(from_stage: str, to_stage: str, *, is_admin: bool = False) -> None:

@@ -37,21 +37,31 @@ def hash_token(token: str) -> str:
 
 
 def add_user(
-    session: Session, *, email: str, name: str, role: str, now: datetime,
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    now: datetime,
     team_id: int | None = None,
 ) -> User:
     """Create a user with a role; e-mails are unique."""
     normalised = normalise_email(email)
     if normalised is None:
-        raise ValidationFailed(f"invalid e-mail address {email!r}",
-                               fields=[{"path": "email", "message": "invalid e-mail"}])
+        raise ValidationFailed(
+            f"invalid e-mail address {email!r}",
+            fields=[{"path": "email", "message": "invalid e-mail"}],
+        )
     if role not in ROLES:
-        raise ValidationFailed(f"unknown role {role!r}; roles are {', '.join(ROLES)}",
-                               fields=[{"path": "role", "message": "unknown role"}])
+        raise ValidationFailed(
+            f"unknown role {role!r}; roles are {', '.join(ROLES)}",
+            fields=[{"path": "role", "message": "unknown role"}],
+        )
     if session.scalar(select(User.id).where(User.email == normalised)) is not None:
         raise Conflict(f"a user with e-mail {normalised} exists already")
-    user = User(email=normalised, name=name, role=role, team_id=team_id, is_active=True,
-                created_at=now)
+    user = User(
+        email=normalised, name=name, role=role, team_id=team_id, is_active=True, created_at=now
+    )
     session.add(user)
     session.flush()
     return user
@@ -71,8 +81,9 @@ def find_user(session: Session, ref: str | int) -> User:
 def create_token(session: Session, *, user: User, name: str, now: datetime) -> tuple[ApiToken, str]:
     """A new personal token for a user; the plain token is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain),
-                     prefix=plain[:10], created_at=now)
+    token = ApiToken(
+        user_id=user.id, name=name, token_hash=hash_token(plain), prefix=plain[:10], created_at=now
+    )
     session.add(token)
     session.flush()
     return token, plain

@@ -1,0 +1,5 @@
+"""API: merges."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["leads"])

@@ -1,0 +1,5 @@
+"""API: privacy."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["leads"])

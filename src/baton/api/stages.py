@@ -1,0 +1,5 @@
+"""API: stages."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["leads"])

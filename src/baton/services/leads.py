@@ -1,0 +1,249 @@
+"""Lead intake and reads: capture (create or update, deduped), field changes, lookups."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from baton.errors import NotFound, ValidationFailed
+from baton.models import Account, Lead, LeadChange, Program, StageChange, User
+from baton.rules.identity import email_domain, is_free_mail
+from baton.rules.lifecycle import entry_stages
+from baton.schemas.leads import LeadCreate, LeadFields
+from baton.services.auth import Actor
+
+# Fields a capture copies onto the lead (identity and stage are handled apart).
+PROFILE_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "title",
+    "seniority",
+    "department",
+    "phone",
+    "company",
+    "country",
+    "region",
+    "product_interest",
+    "channel",
+    "program_id",
+    "owner_id",
+)
+
+
+@dataclass
+class Capture:
+    """What a capture did: the lead, whether it was new, and which fields changed."""
+
+    lead: Lead
+    created: bool
+    changed: list[str] = field(default_factory=list)
+
+
+def get_lead(session: Session, lead_id: int) -> Lead:
+    """A lead by id, or 404."""
+    lead = session.get(Lead, lead_id)
+    if lead is None:
+        raise NotFound(f"no lead {lead_id}")
+    return lead
+
+
+def find_existing(session: Session, data: LeadCreate) -> Lead | None:
+    """The lead this input is, by normalised e-mail first, then by (source, external id)."""
+    if data.email:
+        lead = session.scalar(select(Lead).where(Lead.email == data.email))
+        if lead is not None:
+            return lead
+    if data.source and data.external_id:
+        return session.scalar(
+            select(Lead).where(Lead.source == data.source, Lead.external_id == data.external_id)
+        )
+    return None
+
+
+def check_references(session: Session, data: LeadFields) -> None:
+    """Refuse unknown programs and owners with a 422 naming the field."""
+    if data.program_id is not None and session.get(Program, data.program_id) is None:
+        raise ValidationFailed(
+            f"unknown program {data.program_id}",
+            fields=[{"path": "program_id", "message": "unknown program"}],
+        )
+    if data.owner_id is not None and session.get(User, data.owner_id) is None:
+        raise ValidationFailed(
+            f"unknown owner {data.owner_id}",
+            fields=[{"path": "owner_id", "message": "unknown user"}],
+        )
+
+
+def match_account(
+    session: Session,
+    *,
+    email: str | None,
+    company: str | None,
+    country: str | None,
+    now: datetime,
+    extra_free_mail: frozenset[str] = frozenset(),
+) -> Account | None:
+    """The account for a work e-mail's domain, created on first sight; free mail never matches."""
+    if not email:
+        return None
+    domain = email_domain(email)
+    if is_free_mail(domain, extra_free_mail):
+        return None
+    account = session.scalar(select(Account).where(Account.domain == domain))
+    if account is None:
+        account = Account(
+            name=company or domain, domain=domain, country=country, created_at=now, updated_at=now
+        )
+        session.add(account)
+        session.flush()
+    return account
+
+
+def capture_lead(session: Session, *, data: LeadCreate, actor: Actor, now: datetime) -> Capture:
+    """Create the lead, or update the one with the same identity; never a duplicate.
+
+    Blank values never overwrite known ones; custom properties are merged key by key;
+    do-not-contact can be raised by intake but only cleared by an explicit update.
+    """
+    check_references(session, data)
+    lead = find_existing(session, data)
+    if lead is None:
+        return Capture(lead=_create(session, data, actor, now), created=True)
+    changed = apply_changes(session, lead, _incoming(data, lead), actor=actor, now=now)
+    return Capture(lead=lead, created=False, changed=changed)
+
+
+def update_lead(
+    session: Session, *, lead_id: int, data: LeadFields, actor: Actor, now: datetime
+) -> Capture:
+    """An explicit edit: the fields sent are set, null included, and each change recorded."""
+    lead = get_lead(session, lead_id)
+    if lead.erased_at is not None:
+        raise ValidationFailed(f"lead {lead_id} was erased and cannot be edited")
+    check_references(session, data)
+    values = data.model_dump(exclude_unset=True)
+    if "properties" in values:
+        values["properties"] = {**lead.properties, **(values["properties"] or {})}
+    changed = apply_changes(session, lead, values, actor=actor, now=now)
+    return Capture(lead=lead, created=False, changed=changed)
+
+
+def _incoming(data: LeadCreate, lead: Lead) -> dict[str, Any]:
+    values = {f: getattr(data, f) for f in PROFILE_FIELDS if getattr(data, f) is not None}
+    if data.email and lead.email is None:
+        values["email"] = data.email
+    if data.source and lead.source is None:
+        values["source"] = data.source
+        values["external_id"] = data.external_id
+    if data.do_not_contact:
+        values["do_not_contact"] = True
+    if data.properties:
+        values["properties"] = {**lead.properties, **data.properties}
+    return values
+
+
+def apply_changes(
+    session: Session, lead: Lead, values: dict[str, Any], *, actor: Actor, now: datetime
+) -> list[str]:
+    """Set fields that differ and append one lead_changes row per field (per property key)."""
+    changed: list[str] = []
+    for name, new in values.items():
+        old = getattr(lead, name)
+        if old == new:
+            continue
+        if name == "properties":
+            for key in sorted(set(old) | set(new)):
+                if old.get(key) != new.get(key):
+                    _record(
+                        session, lead, f"properties.{key}", old.get(key), new.get(key), actor, now
+                    )
+                    changed.append(f"properties.{key}")
+        else:
+            _record(session, lead, name, old, new, actor, now)
+            changed.append(name)
+        setattr(lead, name, new)
+    if changed:
+        lead.updated_at = now
+        session.flush()
+    return changed
+
+
+def _record(
+    session: Session, lead: Lead, name: str, old: Any, new: Any, actor: Actor, now: datetime
+) -> None:
+    session.add(
+        LeadChange(
+            lead_id=lead.id,
+            field=name,
+            old_value=old,
+            new_value=new,
+            actor_id=actor.user_id,
+            via=actor.via,
+            changed_at=now,
+        )
+    )
+
+
+def initial_values(data: LeadCreate) -> dict[str, Any]:
+    """The non-empty fields a new lead starts with (the '*' change row records them)."""
+    values = data.model_dump(exclude_none=True, exclude={"stage"})
+    values.setdefault("do_not_contact", False)
+    values.setdefault("properties", {})
+    return values
+
+
+def entry_stage(data: LeadCreate, actor: Actor) -> str:
+    """The stage a new lead enters at, checked against what this actor may create."""
+    stage = data.stage or "inquiry"
+    allowed = entry_stages(actor.role)
+    if stage not in allowed:
+        raise ValidationFailed(
+            f"a new lead created by {actor.role} may enter at {', '.join(allowed)}, not {stage}",
+            fields=[{"path": "stage", "message": "not an entry stage for this role"}],
+        )
+    return stage
+
+
+def _create(session: Session, data: LeadCreate, actor: Actor, now: datetime) -> Lead:
+    stage = entry_stage(data, actor)
+    values = initial_values(data)
+    if data.program_id is not None and data.channel is None:
+        values["channel"] = session.get(Program, data.program_id).channel
+    account = match_account(
+        session, email=data.email, company=data.company, country=data.country, now=now
+    )
+    lead = Lead(
+        **values,
+        stage=stage,
+        account_id=account.id if account else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(lead)
+    session.flush()
+    session.add(
+        LeadChange(
+            lead_id=lead.id,
+            field="*",
+            old_value=None,
+            new_value=values,
+            actor_id=actor.user_id,
+            via=actor.via,
+            changed_at=now,
+        )
+    )
+    session.add(
+        StageChange(
+            lead_id=lead.id,
+            from_stage=None,
+            to_stage=stage,
+            changed_at=now,
+            actor_id=actor.user_id,
+            via=actor.via,
+            reason=f"created via {actor.via}",
+        )
+    )
+    session.flush()
+    return lead
