@@ -1,0 +1,72 @@
+"""Manual stage transitions: checked against the lifecycle, recorded in stage history."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from baton.errors import NotFound, ValidationFailed
+from baton.models import Lead, StageChange
+from baton.rules.lifecycle import check_transition
+from baton.schemas.stages import MAX_REASON, REASON_REQUIRED
+from baton.services.auth import Actor
+
+
+def lock_lead(session: Session, lead_id: int) -> Lead:
+    """The lead re-read under a row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE serialises)."""
+    lead = session.scalar(
+        select(Lead)
+        .where(Lead.id == lead_id)
+        .with_for_update()
+        # Read the committed row, not a copy an earlier query left in the identity map.
+        .execution_options(populate_existing=True)
+    )
+    if lead is None:
+        raise NotFound(f"no lead {lead_id}")
+    return lead
+
+
+def transition_lead(
+    session: Session,
+    *,
+    lead_id: int,
+    to_stage: str,
+    reason: str | None,
+    actor: Actor,
+    now: datetime,
+) -> StageChange:
+    """Move a lead to `to_stage` if the lifecycle allows it; one history row per move."""
+    lead = lock_lead(session, lead_id)
+    if lead.erased_at is not None:
+        raise ValidationFailed(f"lead {lead_id} was erased; its stage cannot change")
+    check_transition(lead.stage, to_stage, is_admin=actor.is_admin)
+    reason = _checked_reason(reason, to_stage)
+    change = StageChange(
+        lead_id=lead.id,
+        from_stage=lead.stage,
+        to_stage=to_stage,
+        changed_at=now,
+        actor_id=actor.user_id,
+        via=actor.via,
+        reason=reason,
+    )
+    lead.stage = to_stage
+    lead.updated_at = now
+    session.add(change)
+    session.flush()
+    return change
+
+
+def _checked_reason(reason: str | None, to_stage: str) -> str | None:
+    reason = (reason or "").strip() or None
+    if reason is None and to_stage in REASON_REQUIRED:
+        raise ValidationFailed(
+            f"a move to {to_stage} needs a reason",
+            fields=[{"path": "reason", "message": "required for this stage"}],
+        )
+    if reason is not None and len(reason) > MAX_REASON:
+        raise ValidationFailed(
+            f"the reason is longer than {MAX_REASON} characters",
+            fields=[{"path": "reason", "message": f"at most {MAX_REASON} characters"}],
+        )
+    return reason
