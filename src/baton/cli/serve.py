@@ -2,10 +2,25 @@
 
 import typer
 import uvicorn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from baton.cli.common import console
+from baton.cli.common import console, now, unit_of_work
 from baton.db import get_engine
 from baton.migrations import upgrade
+
+
+def run_server(host: str, port: int) -> None:
+    """Serve the app (the database is migrated first)."""
+    upgrade(get_engine())
+    console.print(f"Baton at [bold]http://{host}:{port}[/bold]  (API reference at /docs)")
+    uvicorn.run(
+        "baton.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -16,14 +31,50 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="Address to listen on"),
         port: int = typer.Option(8000, help="Port to listen on"),
     ) -> None:
-        """Run the web app and the API (migrating the database first)."""
+        """Run the web app and the API."""
+        run_server(host, port)
+
+    @app.command()
+    def demo(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+        port: int = typer.Option(8000, help="Port to listen on"),
+        seed: int = typer.Option(7, help="Random seed: the same seed gives the same data"),
+        leads: int = typer.Option(400, min=1, max=100_000, help="How many leads to seed"),
+        serve: bool = typer.Option(True, help="Serve the app after seeding"),
+    ) -> None:
+        """Seed demo data once (users, programs, leads, engagement, history), then serve."""
+        from baton.demo import already_seeded, demo_logins, seed_demo
+
         upgrade(get_engine())
-        console.print(f"Baton at http://{host}:{port}  (API docs at /docs)")
-        uvicorn.run(
-            "baton.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,
+        with unit_of_work() as session:
+            if already_seeded(session):
+                console.print("demo data is there already; serving it")
+            else:
+                columns = (
+                    TextColumn("seeding demo leads"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeRemainingColumn(),
+                )
+                with Progress(*columns, console=console) as bar:
+                    task = bar.add_task("seed", total=leads)
+                    seed_demo(
+                        session,
+                        now=now(),
+                        seed=seed,
+                        leads=leads,
+                        progress=lambda n: bar.advance(task, n),
+                    )
+            logins = demo_logins(session, now=now())
+        console.print(
+            "[bold]Demo users[/bold] (API tokens are new for this run; "
+            "send them as 'Authorization: Bearer <token>'):"
         )
+        for login in logins:
+            console.print(
+                f"  {login.role:<14} {login.email:<18} {login.token}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        if serve:
+            run_server(host, port)
