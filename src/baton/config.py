@@ -13,6 +13,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./baton.db"
     # Public form endpoint: posts allowed per client address per minute.
     form_rate_limit_per_minute: int = 30
+    # Proxies in front of Baton that append to X-Forwarded-For; 0 ignores the header (a
+    # client could forge it), 1 trusts the address the nearest proxy saw, and so on.
+    forwarded_for_hops: int = 0
     # Largest body accepted by POST /api/leads/bulk.
     bulk_max_items: int = 10_000
     # Free-mail domains never match an account (extra ones, comma-separated).

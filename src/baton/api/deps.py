@@ -42,9 +42,9 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def get_current_user(request: Request, session: SessionDep) -> User:
+def get_current_user(request: Request, session: SessionDep, now: NowDep) -> User:
     """The user whose API token came with the request (401 without one)."""
-    return authenticate(session, token=_bearer(request))
+    return authenticate(session, token=_bearer(request), now=now)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

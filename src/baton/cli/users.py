@@ -75,6 +75,5 @@ def list_tokens(user: str = typer.Argument(..., help="User id or e-mail")) -> No
 def revoke(token_id: int) -> None:
     """Revoke a token at once."""
     with unit_of_work() as session:
-        admin = User(id=0, role="admin", email="", name="cli")
-        token = revoke_token(session, token_id=token_id, user=admin, now=now())
+        token = revoke_token(session, token_id=token_id, user_id=None, is_admin=True, now=now())
         console.print(f"token {token.id} revoked")

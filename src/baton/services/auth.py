@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from baton.models import ROLES, ApiToken, User
 from baton.rules.identity import normalise_email
 
 TOKEN_PREFIX = "bt_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -89,17 +90,32 @@ def create_token(session: Session, *, user: User, name: str, now: datetime) -> t
     return token, plain
 
 
-def revoke_token(session: Session, *, token_id: int, user: User, now: datetime) -> ApiToken:
-    """Revoke one of a user's tokens (admins may revoke anyone's)."""
+def revoke_token(
+    session: Session, *, token_id: int, user_id: int | None, is_admin: bool = False, now: datetime
+) -> ApiToken:
+    """Revoke one of a user's tokens; admins may revoke anyone's (404 for anyone else's)."""
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != user.id and user.role != "admin"):
+    if token is None or (token.user_id != user_id and not is_admin):
         raise NotFound(f"no token {token_id}")
     token.revoked_at = token.revoked_at or now
+    session.flush()
     return token
 
 
-def authenticate(session: Session, *, token: str | None) -> User:
-    """The active user a bearer token belongs to, or 401."""
+def list_tokens(session: Session, *, user_id: int) -> list[ApiToken]:
+    """A user's tokens, oldest first, revoked ones included."""
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id))
+    )
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by id."""
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def authenticate(session: Session, *, token: str | None, now: datetime) -> User:
+    """The active user a bearer token belongs to, or 401; notes when the token was last used."""
     if not token:
         raise Unauthorized("an API token is required: send 'Authorization: Bearer <token>'")
     row = session.execute(
@@ -109,4 +125,8 @@ def authenticate(session: Session, *, token: str | None) -> User:
     ).first()
     if row is None or row.ApiToken.revoked_at is not None or not row.User.is_active:
         raise Unauthorized("invalid or revoked API token")
+    used = row.ApiToken.last_used_at
+    # At most one write a minute per token: reads stay reads under steady traffic.
+    if used is None or now - used >= LAST_USED_RESOLUTION:
+        row.ApiToken.last_used_at = now
     return row.User
