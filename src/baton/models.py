@@ -195,7 +195,7 @@ class LeadChange(Base):
     old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)
     new_value: Mapped[Any] = mapped_column(JSONType, nullable=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    via: Mapped[str] = mapped_column(String(40))
+    via: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime]
 
 
@@ -227,7 +227,7 @@ class StageChange(Base):
     to_stage: Mapped[str] = mapped_column(String(20))
     changed_at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    via: Mapped[str] = mapped_column(String(40))
+    via: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
 
 
@@ -252,7 +252,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    via: Mapped[str] = mapped_column(String(40))
+    via: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(60))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(BigId)
