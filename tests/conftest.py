@@ -161,8 +161,13 @@ def cli_env(engine, monkeypatch) -> Iterator[str]:
     from baton.config import get_settings
     from baton.db import get_engine
 
+    from baton.cli import common
+
     url = engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("BATON_DATABASE_URL", url)
+    # Tables must not wrap or cut differently with the width of whoever runs the tests.
+    for console in (common.console, common.err_console):
+        monkeypatch.setattr(console, "width", 200)
     get_settings.cache_clear()
     get_engine.cache_clear()
     yield url
