@@ -229,6 +229,8 @@ class StageChange(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     via: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
+    # The playbook version whose scoring caused this change (None for manual moves).
+    playbook_version: Mapped[int | None]
 
 
 class IdempotencyKey(Base):
@@ -258,3 +260,47 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(BigId)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class PlaybookVersion(Base):
+    """One version of the agreed lead definition; exactly one is active at a time."""
+
+    __tablename__ = "playbook_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    status: Mapped[str] = mapped_column(String(20))  # proposed, active, retired, withdrawn
+    document: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    activated_at: Mapped[datetime | None]
+    activated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    retired_at: Mapped[datetime | None]
+
+
+class PlaybookApproval(Base):
+    """A signature on a proposed version: the definition is co-signed by both teams."""
+
+    __tablename__ = "playbook_approvals"
+    __table_args__ = (UniqueConstraint("version_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("playbook_versions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    approved_at: Mapped[datetime]
+
+
+class LeadScore(Base):
+    """A lead's current score under the version that computed it (one row per lead)."""
+
+    __tablename__ = "lead_scores"
+    __table_args__ = (Index("ix_lead_scores_is_mql_grade", "is_mql", "grade"),)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), primary_key=True)
+    fit: Mapped[float]
+    engagement: Mapped[float]
+    grade: Mapped[str] = mapped_column(String(8))
+    persona: Mapped[str | None] = mapped_column(String(80))
+    is_mql: Mapped[bool] = mapped_column(Boolean)
+    mql_reason: Mapped[str | None] = mapped_column(Text)
+    playbook_version: Mapped[int]
+    scored_at: Mapped[datetime]
