@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from baton.errors import Forbidden, NotFound, ValidationFailed
@@ -139,8 +139,13 @@ def lead_children() -> Iterator[tuple[str, Any]]:
 
 def _move_children(session: Session, *, from_id: int, into_id: int) -> dict[str, int]:
     # Every table with a lead id moves, so tables added by later features are never orphaned.
+    # A table keyed by the lead id (one row per lead, e.g. lead_scores) holds derived data:
+    # the duplicate's row is dropped and the survivor's is recomputed by its owner.
     moved: dict[str, int] = {}
     for name, column in lead_children():
+        if column.property.columns[0].primary_key:
+            session.execute(delete(column.class_).where(column == from_id))
+            continue
         result = session.execute(
             update(column.class_).where(column == from_id).values({column.key: into_id})
         )
