@@ -1,0 +1,50 @@
+"""The whole playbook: the sections of the agreement, checked together."""
+
+from pydantic import Field, JsonValue, model_validator
+from pydantic_core import PydanticCustomError
+
+from baton.rules.conditions import dotted
+from baton.rules.playbook.base import Name, Section
+from baton.rules.playbook.checks import check_playbook
+from baton.rules.playbook.company import Company
+from baton.rules.playbook.engagement import Engagement
+from baton.rules.playbook.fit import Fit
+from baton.rules.playbook.mql import Mql
+from baton.rules.playbook.personas import Persona
+
+SECTIONS = ("company", "products", "personas", "fit", "engagement", "mql")
+# Sections later issues own. Each is opaque (any YAML) until its issue replaces the
+# placeholder with a model in its own module here and one line below; until then a document
+# may carry them, but nothing inside them is checked.
+LATER_SECTIONS = ("reasons", "sla", "targets", "points", "properties")
+
+
+class Playbook(Section):
+    """The agreed lead definition (and, as issues land, the SLA, reasons, targets...)."""
+
+    description: str = ""
+    company: Company
+    products: list[Name] = Field(min_length=1)
+    personas: list[Persona] = Field(default_factory=list)
+    fit: Fit
+    engagement: Engagement
+    mql: Mql
+    reasons: JsonValue = None  # TODO(#4): rejection reasons with their outcome
+    sla: JsonValue = None  # TODO(#5): sales and marketing service levels
+    targets: JsonValue = None  # TODO(#9): revenue targets per period, team and product
+    points: JsonValue = None  # TODO(#10): leaderboard points
+    properties: JsonValue = None  # TODO(#12): typed custom lead properties
+
+    @model_validator(mode="after")
+    def _cross_section_checks(self) -> "Playbook":
+        issues = check_playbook(self)
+        if issues:
+            summary = "; ".join(f"{dotted(loc)}: {msg}" for loc, msg in issues)
+            raise PydanticCustomError(
+                "playbook", "{summary}", {"summary": summary, "issues": issues}
+            )
+        return self
+
+    def persona_names(self) -> list[str]:
+        """Persona names in match order."""
+        return [p.name for p in self.personas]
