@@ -1,0 +1,1 @@
+"""Reproducible performance scripts; each prints its figures beside the targets."""
