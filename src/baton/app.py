@@ -1,5 +1,7 @@
 """create_app(): the FastAPI application with its routers, static files and error handlers."""
 
+import asyncio
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -30,6 +32,8 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.sessionmaker = session_factory(app.state.engine)
+    # As many requests in a transaction at once as the pool has connections (one on SQLite).
+    app.state.db_gate = asyncio.Semaphore(app.state.engine.pool.size())
     app.state.clock = clock or system_clock
     for module in (imports, leads, stages, merges, privacy, events, programs, forms, users):
         app.include_router(module.router)

@@ -1,34 +1,55 @@
 """Dependencies every route shares: the session (commits at the edge), the user, the role."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from baton.errors import Forbidden
 from baton.models import User
 from baton.services.auth import Actor, authenticate
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on error."""
-    session = request.app.state.sessionmaker()
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: committed before the response is sent, else rolled back.
+
+    Requests wait for a database slot here, in the event loop, not in a worker thread: with
+    SQLite's single connection, threads blocked on the pool would starve the request that
+    holds it of the thread it needs to finish (a deadlock past 40 concurrent requests).
+    """
+    async with request.app.state.db_gate:
+        session = request.app.state.sessionmaker()
+        try:
+            yield session
+            await run_in_threadpool(_commit, session)
+        except BaseException:
+            await run_in_threadpool(_rollback, session)
+            raise
+
+
+def _commit(session: Session) -> None:
     try:
-        yield session
         session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+def _rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
-def get_now(request: Request) -> datetime:
+# scope="function": the commit happens before the response is sent, so a failed commit is
+# an error response, never a success the database did not keep.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+async def get_now(request: Request) -> datetime:
     """`now` from the app's clock (a frozen clock in tests and the demo)."""
     return request.app.state.clock()
 
@@ -50,7 +71,7 @@ def get_current_user(request: Request, session: SessionDep, now: NowDep) -> User
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_actor(user: CurrentUser) -> Actor:
+async def get_actor(user: CurrentUser) -> Actor:
     """The current user as the actor recorded on changes."""
     return Actor(user_id=user.id, role=user.role, via="api")
 
