@@ -85,7 +85,12 @@ class Team(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Leads nobody else takes wait in this team's queue.
+    is_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
 
 
 class User(Base):
@@ -178,6 +183,10 @@ class Lead(Base):
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"), index=True)
     stage: Mapped[str] = mapped_column(String(20), default="inquiry")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The team whose pool or queue holds the lead, and the sales working status.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    working_status: Mapped[str | None] = mapped_column(String(20))
+    assigned_at: Mapped[datetime | None]
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
     erased_at: Mapped[datetime | None]
@@ -304,3 +313,167 @@ class LeadScore(Base):
     mql_reason: Mapped[str | None] = mapped_column(Text)
     playbook_version: Mapped[int]
     scored_at: Mapped[datetime]
+
+
+class TeamMember(Base):
+    """A rep in a team's routing pool, with a weight, a capacity and a rotation counter."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    weight: Mapped[float] = mapped_column(default=1.0)
+    capacity: Mapped[int | None]  # max open leads; None: no limit
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Weighted round robin state: survives members joining and leaving (no reset).
+    rotation_counter: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Territory(Base):
+    """What a team covers: countries, regions, products, company sizes (empty = any)."""
+
+    __tablename__ = "territories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    countries: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    regions: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    products: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    employees_min: Mapped[int | None]
+    employees_max: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class OutOfOffice(Base):
+    """A period in which a rep gets no new leads."""
+
+    __tablename__ = "out_of_office"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Assignment(Base):
+    """One routing or reassignment of a lead, with the rule that matched and every skip."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_lead_id_assigned_at", "lead_id", "assigned_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[str] = mapped_column(String(20))  # assigned, queued
+    rule: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    via: Mapped[str] = mapped_column(String(100))
+    assigned_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class Attempt(Base):
+    """A rep's attempt to reach a lead: call, e-mail, social, meeting, and its outcome."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_lead_id_attempted_at", "lead_id", "attempted_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    attempted_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class Rejection(Base):
+    """Sales said no, with a reason: kept per program, channel and playbook version."""
+
+    __tablename__ = "rejections"
+    __table_args__ = (Index("ix_rejections_reason_code_rejected_at", "reason_code", "rejected_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    reason_code: Mapped[str] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(20))  # recycled, disqualified
+    playbook_version: Mapped[int | None]
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    rejected_at: Mapped[datetime]
+
+
+class Opportunity(Base):
+    """A deal opened from a lead; a lead may have several over time."""
+
+    __tablename__ = "opportunities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    product: Mapped[str | None] = mapped_column(String(80))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    expected_close_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open, won, lost
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class WebhookSubscription(Base):
+    """Where notifications go: a signed JSON webhook or a Slack-compatible incoming hook."""
+
+    __tablename__ = "webhook_subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # webhook, slack
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str | None] = mapped_column(String(200))
+    topics: Mapped[list[str]] = mapped_column(JSONType, default=list)  # empty: all
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A side effect written with the change that causes it; delivered at least once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))  # email, webhook, slack
+    topic: Mapped[str] = mapped_column(String(60))  # lead.assigned, lead.rejected, ...
+    recipient: Mapped[str] = mapped_column(String(2000))
+    payload: Mapped[dict[str, Any]]
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    lead_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # pending, delivered, dead
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+
+class Job(Base):
+    """One scheduled job of the worker's visible job table."""
+
+    __tablename__ = "jobs"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    interval_seconds: Mapped[int]
+    next_run_at: Mapped[datetime]
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None]
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    runs: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[int] = mapped_column(default=0)

@@ -13,6 +13,7 @@ from baton.errors import Forbidden, NotFound, ValidationFailed
 from baton.models import AuditEntry, Base, Lead, LeadChange
 from baton.services.auth import Actor
 from baton.services.leads import PROFILE_FIELDS, apply_changes
+from baton.services.scoring import SCORING, rescore_lead
 
 MERGE_ROLES: tuple[str, ...] = ("admin", "marketing", "sales_manager")
 
@@ -79,6 +80,7 @@ def merge(session: Session, *, into_id: int, from_id: int, actor: Actor, now: da
         ]
     )
     session.flush()
+    rescore_lead(session, lead_id=into_id, now=now, actor=SCORING)
     return Merge(lead=survivor, from_id=from_id, moved=moved, filled=filled)
 
 
@@ -149,7 +151,8 @@ def _move_children(session: Session, *, from_id: int, into_id: int) -> dict[str,
         result = session.execute(
             update(column.class_).where(column == from_id).values({column.key: into_id})
         )
-        moved[name] = moved.get(name, 0) + result.rowcount
+        if result.rowcount:
+            moved[name] = moved.get(name, 0) + result.rowcount
     return moved
 
 
