@@ -477,3 +477,44 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     runs: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)
+
+
+class BusinessCalendar(Base):
+    """Working hours, holidays and closed days of a team (team None: the company default)."""
+
+    __tablename__ = "business_calendars"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), unique=True)
+    # rules.calendar.BusinessCalendar.to_spec(): zone, weekly intervals, holidays, closed days.
+    spec: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SlaClock(Base):
+    """A running obligation with its due time: swept by workers, acted on exactly once."""
+
+    __tablename__ = "sla_clocks"
+    __table_args__ = (
+        Index("ix_sla_clocks_state_due_at", "state", "due_at"),
+        Index("ix_sla_clocks_state_warn_at", "state", "warn_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # accept, first_attempt, attempt_window
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    assignment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("assignments.id"))
+    state: Mapped[str] = mapped_column(String(20))  # running, met, breached, cancelled
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    warn_at: Mapped[datetime | None]
+    warned_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    target_seconds: Mapped[int]  # the agreed duration, in business (or calendar) seconds
+    business_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("business_calendars.id"))
+    playbook_version: Mapped[int | None]
+    claimed_until: Mapped[datetime | None]
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
