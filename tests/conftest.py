@@ -139,6 +139,8 @@ def _truncate_all(engine: Engine) -> None:
     from baton.models import Base
 
     with engine.begin() as conn:
+        # teams and users point at each other (manager_id, team_id): break the cycle first.
+        conn.execute(Base.metadata.tables["teams"].update().values(manager_id=None))
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
 
