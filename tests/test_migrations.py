@@ -10,3 +10,34 @@ def test_migrated_schema_matches_the_models(engine):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_upgrading_a_sqlite_database_that_holds_data_keeps_it(tmp_path):
+    # Migrations that rebuild `leads` (batch mode) must work with rows that point at it.
+    from sqlalchemy import text
+
+    from baton.db import make_engine
+    from baton.migrations import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO leads (id, email, stage, do_not_contact, properties, created_at, "
+                "updated_at) VALUES (1, 'a@b.io', 'inquiry', 0, '{}', '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO events (lead_id, type, occurred_at, properties, created_at) "
+                "VALUES (1, 'page_view', '2026-01-01 00:00:00', '{}', '2026-01-01 00:00:00')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM events WHERE lead_id = 1")).scalar() == 1
+        assert conn.execute(text("SELECT team_id FROM leads WHERE id = 1")).scalar() is None
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
