@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from baton.models import Form, Program, Team, User
+from baton.models import Form, Lead, Program, Team, User
 from baton.schemas.events import EventIn
 from baton.schemas.leads import LeadCreate
 from baton.services.auth import Actor, add_user, create_token
@@ -193,6 +193,8 @@ def _walk(session, rng, lead_id, created, marketing, rep, now) -> None:
         at = at + timedelta(days=rng.uniform(0.5, 9))
         if at >= now:
             return
+        if stage == "mql" and session.get(Lead, lead_id).stage == "mql":
+            continue  # the playbook qualified it already (scoring moved it)
         if rng.random() > chance:
             if stage in ("sal", "sql"):
                 transition_lead(

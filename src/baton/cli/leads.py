@@ -10,7 +10,7 @@ from baton.cli.common import CLI_ACTOR, console, now, reports_errors, unit_of_wo
 from baton.rules.lifecycle import STAGES
 from baton.services.lead_reads import LeadDetail, LeadFilter, lead_detail, list_leads
 
-app = typer.Typer(help="Leads: list, show, change stage, erase.", no_args_is_help=True)
+app = typer.Typer(help="Leads: list, show, score, change stage, erase.", no_args_is_help=True)
 
 RECENT_EVENTS = 20
 PROFILE = (
@@ -123,6 +123,19 @@ def _print_detail(d: LeadDetail) -> None:
             c.via,
         )
     console.print(changes)
+
+
+@app.command("score")
+@reports_errors
+def score(lead_id: int) -> None:
+    """Why a lead scores what it does: every contribution, computed now (active playbook)."""
+    from baton.cli.rescore import print_explanation
+    from baton.schemas.scores import ScoreExplanationRead
+    from baton.services.scoring import explain_lead
+
+    with unit_of_work() as session:
+        found = ScoreExplanationRead.of(explain_lead(session, lead_id=lead_id, now=now()))
+    print_explanation(found)
 
 
 @app.command("stage")

@@ -13,6 +13,7 @@ from baton.schemas.events import EventIn
 from baton.schemas.leads import LeadCreate
 from baton.services.auth import Actor
 from baton.services.leads import apply_changes, capture_lead
+from baton.services.scoring import SCORING, rescore_lead
 
 # Clocks of tracking scripts drift; more than this ahead of our clock is a client bug.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -42,6 +43,8 @@ def record_events(
             apply_changes(session, lead, {"do_not_contact": True}, actor=actor, now=now)
     session.add_all(events)
     session.flush()
+    for lead_id in sorted({e.lead_id for e in events}):
+        rescore_lead(session, lead_id=lead_id, now=now, actor=SCORING)
     return events
 
 
@@ -104,5 +107,6 @@ def _leads_by_email(
         if email not in found:
             # The first event's program is the new lead's source program (first touch).
             data = LeadCreate(email=email, program_id=item.program_id)
-            found[email] = capture_lead(session, data=data, actor=actor, now=now).lead
+            capture = capture_lead(session, data=data, actor=actor, now=now, rescore=False)
+            found[email] = capture.lead
     return found

@@ -16,6 +16,7 @@ from baton.schemas.forms import HONEYPOT_FIELD, FormCreate, FormUpdate, lead_fro
 from baton.services.auth import Actor
 from baton.services.leads import capture_lead
 from baton.services.programs import record_audit
+from baton.services.scoring import SCORING, rescore_lead
 
 MAX_PAGE_LENGTH = 2000
 VIA_LENGTH = 40  # lead_changes.via and stage_changes.via are String(40)
@@ -128,7 +129,7 @@ def submit_form(
     program = session.get(Program, form.program_id)
     data = lead_from_submission(fields, program_id=program.id, channel=program.channel)
     actor = Actor(user_id=None, role="marketing", via=f"form:{key}"[:VIA_LENGTH])
-    capture = capture_lead(session, data=data, actor=actor, now=now)
+    capture = capture_lead(session, data=data, actor=actor, now=now, rescore=False)
     properties = {"form": key}
     if page:
         properties["page"] = page[:MAX_PAGE_LENGTH]
@@ -143,6 +144,7 @@ def submit_form(
         )
     )
     session.flush()
+    rescore_lead(session, lead_id=capture.lead.id, now=now, actor=SCORING)
     return Submission(form=form, lead=capture.lead, created=capture.created)
 
 

@@ -13,6 +13,7 @@ from baton.rules.identity import email_domain, is_free_mail
 from baton.rules.lifecycle import entry_stages
 from baton.schemas.leads import LeadCreate, LeadFields
 from baton.services.auth import Actor
+from baton.services.scoring import SCORING, rescore_lead
 
 # Fields a capture copies onto the lead (identity and stage are handled apart).
 PROFILE_FIELDS: tuple[str, ...] = (
@@ -101,18 +102,25 @@ def match_account(
     return account
 
 
-def capture_lead(session: Session, *, data: LeadCreate, actor: Actor, now: datetime) -> Capture:
+def capture_lead(
+    session: Session, *, data: LeadCreate, actor: Actor, now: datetime, rescore: bool = True
+) -> Capture:
     """Create the lead, or update the one with the same identity; never a duplicate.
 
     Blank values never overwrite known ones; custom properties are merged key by key;
-    do-not-contact can be raised by intake but only cleared by an explicit update.
+    do-not-contact can be raised by intake but only cleared by an explicit update. The lead
+    is rescored (`rescore=False`: the caller rescores after writing its events).
     """
     check_references(session, data)
     lead = find_existing(session, data)
     if lead is None:
-        return Capture(lead=_create(session, data, actor, now), created=True)
-    changed = apply_changes(session, lead, _incoming(data, lead), actor=actor, now=now)
-    return Capture(lead=lead, created=False, changed=changed)
+        capture = Capture(lead=_create(session, data, actor, now), created=True)
+    else:
+        changed = apply_changes(session, lead, _incoming(data, lead), actor=actor, now=now)
+        capture = Capture(lead=lead, created=False, changed=changed)
+    if rescore:
+        rescore_lead(session, lead_id=capture.lead.id, now=now, actor=SCORING)
+    return capture
 
 
 def update_lead(
@@ -127,6 +135,7 @@ def update_lead(
     if "properties" in values:
         values["properties"] = {**lead.properties, **(values["properties"] or {})}
     changed = apply_changes(session, lead, values, actor=actor, now=now)
+    rescore_lead(session, lead_id=lead.id, now=now, actor=SCORING)
     return Capture(lead=lead, created=False, changed=changed)
 
 
