@@ -1,5 +1,9 @@
 """`baton serve` and `baton demo`."""
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import typer
 import uvicorn
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -9,18 +13,42 @@ from baton.db import get_engine
 from baton.migrations import upgrade
 
 
-def run_server(host: str, port: int) -> None:
-    """Serve the app (the database is migrated first)."""
+def run_server(host: str, port: int, *, with_worker: bool = True) -> None:
+    """Serve the app (the database is migrated first), with the worker in a thread if asked."""
     upgrade(get_engine())
     console.print(f"Baton at [bold]http://{host}:{port}[/bold]  (API reference at /docs)")
-    uvicorn.run(
-        "baton.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-    )
+    from baton.app import create_app
+
+    # One engine for the API and the worker thread: on SQLite they then queue for its one
+    # connection in Python, instead of starving each other in SQLite's busy-wait backoff.
+    app = create_app(engine=get_engine())
+    with background_worker(enabled=with_worker):
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
+
+
+@contextmanager
+def background_worker(*, enabled: bool) -> Iterator[None]:
+    """The job loop in a thread of this process; stopped after its current run at exit."""
+    if not enabled:
+        yield
+        return
+    from baton.config import get_settings
+    from baton.worker import Worker
+
+    worker = Worker(get_engine(), poll_seconds=get_settings().worker_poll_seconds)
+    thread = threading.Thread(target=worker.run_forever, name="baton-worker", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        worker.stop()
+        thread.join(timeout=30)
 
 
 def register(app: typer.Typer) -> None:
@@ -30,9 +58,14 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", help="Address to listen on"),
         port: int = typer.Option(8000, help="Port to listen on"),
+        with_worker: bool = typer.Option(
+            True,
+            "--with-worker/--without-worker",
+            help="Also run the job loop (outbox, rescoring) in this process",
+        ),
     ) -> None:
-        """Run the web app and the API."""
-        run_server(host, port)
+        """Run the web app and the API (and, unless --without-worker, the worker)."""
+        run_server(host, port, with_worker=with_worker)
 
     @app.command()
     def demo(

@@ -1,0 +1,175 @@
+"""Assignment rows: written with the lead's fields and a notice; read as history and queues."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from baton.errors import NotFound
+from baton.models import Assignment, Lead, LeadChange, Team, TeamMember
+from baton.services import outbox
+from baton.services.auth import Actor
+from baton.services.leads import apply_changes
+from baton.services.teams import get_team
+
+
+def open_assignment(session: Session, lead_id: int) -> Assignment | None:
+    """The lead's current assignment (to a rep, or in a team's queue), if any."""
+    return session.scalar(
+        select(Assignment)
+        .where(Assignment.lead_id == lead_id, Assignment.ended_at.is_(None))
+        .order_by(Assignment.id.desc())
+    )
+
+
+def lead_assignments(session: Session, *, lead_id: int) -> list[Assignment]:
+    """The lead's assignments, oldest first (404 for an unknown lead)."""
+    if session.get(Lead, lead_id) is None:
+        raise NotFound(f"no lead {lead_id}")
+    query = select(Assignment).where(Assignment.lead_id == lead_id).order_by(Assignment.id)
+    return list(session.scalars(query))
+
+
+@dataclass
+class QueuedView:
+    """A lead waiting in a team's queue, and why nobody took it."""
+
+    lead_id: int
+    assignment_id: int
+    email: str | None
+    name: str
+    company: str | None
+    country: str | None
+    product_interest: str | None
+    queued_at: datetime
+    reason: str
+
+
+def team_queue(session: Session, *, team_id: int) -> list[QueuedView]:
+    """Leads waiting in the team's queue for its manager, oldest first."""
+    get_team(session, team_id)
+    rows = session.execute(
+        select(Assignment, Lead)
+        .join(Lead, Lead.id == Assignment.lead_id)
+        .where(
+            Assignment.team_id == team_id,
+            Assignment.status == "queued",
+            Assignment.ended_at.is_(None),
+        )
+        .order_by(Assignment.assigned_at, Assignment.id)
+    )
+    return [
+        QueuedView(
+            lead_id=lead.id,
+            assignment_id=a.id,
+            email=lead.email,
+            name=" ".join(p for p in (lead.first_name, lead.last_name) if p),
+            company=lead.company,
+            country=lead.country,
+            product_interest=lead.product_interest,
+            queued_at=a.assigned_at,
+            reason=a.reason,
+        )
+        for a, lead in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a lead goes, by which rule, and why: what an assignment row records."""
+
+    status: str  # assigned, queued
+    owner_id: int | None
+    team_id: int | None
+    rule: str
+    reason: str
+    details: dict[str, Any]
+
+
+def write_assignment(
+    session: Session, *, lead: Lead, placement: Placement, actor: Actor, now: datetime
+) -> Assignment:
+    """The assignment row and the lead's owner, team, assigned_at and working status (each
+    change in lead_changes), written in one flush."""
+    status, owner_id, team_id = placement.status, placement.owner_id, placement.team_id
+    assignment = Assignment(
+        lead_id=lead.id,
+        user_id=owner_id,
+        team_id=team_id,
+        status=status,
+        rule=placement.rule,
+        reason=placement.reason,
+        details=placement.details,
+        actor_id=actor.user_id,
+        via=actor.via,
+        assigned_at=now,
+    )
+    session.add(assignment)
+    assigned_at = now if status == "assigned" else None
+    if lead.assigned_at != assigned_at:
+        # apply_changes keeps JSON values; a datetime goes into history as ISO text. Added
+        # before apply_changes so that its one flush writes everything.
+        session.add(
+            LeadChange(
+                lead_id=lead.id,
+                field="assigned_at",
+                old_value=lead.assigned_at.isoformat() if lead.assigned_at else None,
+                new_value=assigned_at.isoformat() if assigned_at else None,
+                actor_id=actor.user_id,
+                via=actor.via,
+                changed_at=now,
+            )
+        )
+        lead.assigned_at = assigned_at
+        lead.updated_at = now
+    values: dict[str, Any] = {"owner_id": owner_id, "team_id": team_id}
+    if status == "assigned" and lead.stage in ("mql", "sal"):
+        values["working_status"] = "new"
+    apply_changes(session, lead, values, actor=actor, now=now)
+    session.flush()
+    return assignment
+
+
+def member_team(session: Session, user_id: int, prefer: int | None) -> int | None:
+    """The team the user routes in: `prefer` if they are a member there, else their first."""
+    teams = list(
+        session.scalars(
+            select(TeamMember.team_id)
+            .join(Team, Team.id == TeamMember.team_id)
+            .where(TeamMember.user_id == user_id, Team.active.is_(True))
+            .order_by(TeamMember.id)
+        )
+    )
+    return prefer if prefer in teams else (teams[0] if teams else None)
+
+
+def team_manager(session: Session, team_id: int | None) -> int | None:
+    """The team's manager, if it has a team and the team a manager."""
+    return session.scalar(select(Team.manager_id).where(Team.id == team_id)) if team_id else None
+
+
+def notify(
+    session: Session,
+    topic: str,
+    lead: Lead,
+    assignment: Assignment,
+    told: list[int | None],
+    now: datetime,
+    **extra: Any,
+) -> None:
+    """The outbox event for an assignment, for the users in `told` (None entries dropped)."""
+    payload = {
+        "lead_id": lead.id,
+        "topic": topic,
+        "occurred_at": now.isoformat(),
+        "notify_user_ids": [u for u in told if u is not None],
+        "owner_id": assignment.user_id,
+        "team_id": assignment.team_id,
+        "assignment_id": assignment.id,
+        "rule": assignment.rule,
+        "reason": assignment.reason,
+        **extra,
+    }
+    outbox.enqueue(session, topic=topic, lead_id=lead.id, payload=payload, now=now)
