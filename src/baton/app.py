@@ -9,7 +9,18 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from baton import __version__
+from baton.api import calendars as calendars_api
 from baton.api import events, forms, imports, leads, merges, privacy, programs, stages, users
+from baton.api import handoff as handoff_api
+from baton.api import opportunities as opportunities_api
+from baton.api import outbox as outbox_api
+from baton.api import playbooks as playbooks_api
+from baton.api import recycling as recycling_api
+from baton.api import routing as routing_api
+from baton.api import scores as scores_api
+from baton.api import sla as sla_api
+from baton.api import teams as teams_api
+from baton.api import webhooks as webhooks_api
 from baton.clock import Clock, system_clock
 from baton.config import Settings, get_settings
 from baton.db import make_engine, session_factory
@@ -38,6 +49,16 @@ def create_app(
     for module in (imports, leads, stages, merges, privacy, events, programs, forms, users):
         app.include_router(module.router)
     app.include_router(forms.public_router)
+    app.include_router(playbooks_api.router)
+    app.include_router(scores_api.router)
+    app.include_router(webhooks_api.router)
+    app.include_router(outbox_api.router)
+    for module in (handoff_api, opportunities_api, recycling_api):
+        app.include_router(module.router)
+    app.include_router(calendars_api.router)
+    app.include_router(sla_api.router)
+    app.include_router(teams_api.router)
+    app.include_router(routing_api.router)
     app.include_router(home.router)
     install_error_handlers(app)
     return app

@@ -188,9 +188,9 @@ def test_yaml_1_1_surprises_are_plain_text_and_decimal():
 
 
 def test_sections_of_later_issues_are_accepted_until_their_schema_lands():
-    text = SMALL + "sla:\n  sales: {first_attempt_within: 5 business hours}\nreasons: []\n"
+    text = SMALL + "targets:\n  - {period: 2027-Q1, revenue: 1200000}\nreasons: []\n"
     playbook = parse_playbook(text)
-    assert playbook.sla == {"sales": {"first_attempt_within": "5 business hours"}}
+    assert playbook.targets == [{"period": "2027-Q1", "revenue": 1200000}]
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "- a list\n", "just text\n"])

@@ -2,7 +2,10 @@
 
 import typer
 
-from baton.cli import db, forms, imports, leads, programs, serve, users
+from baton.cli import db, forms, imports, leads, playbook, programs, rescore, serve, users, worker
+from baton.cli import handoff as handoff_cli
+from baton.cli import sla as sla_cli
+from baton.cli import teams as teams_cli
 
 app = typer.Typer(
     help="Baton: one lead pipeline for marketing and sales.",
@@ -16,7 +19,16 @@ app.add_typer(leads.app, name="leads")
 app.add_typer(imports.app, name="import")
 app.add_typer(programs.app, name="programs")
 app.add_typer(forms.app, name="forms")
+app.add_typer(playbook.app, name="playbook")
+app.add_typer(teams_cli.app, name="teams")
+handoff_cli.register(leads.app)  # baton leads accept|reject|attempt|connected|qualify|reassign
+app.add_typer(handoff_cli.opps_app, name="opps")
+app.add_typer(handoff_cli.recycling_app, name="recycling")
+app.add_typer(sla_cli.sla_app, name="sla")
+app.add_typer(sla_cli.calendars_app, name="calendars")
 serve.register(app)
+rescore.register(app)
+worker.register(app)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from baton.rules.playbook.fit import Fit, FitRule, GradeBand
 from baton.rules.playbook.mql import Mql
 from baton.rules.playbook.parse import parse_playbook
 from baton.rules.playbook.personas import Persona
+from baton.rules.playbook.reasons import Reason
 
 __all__ = [
     "LATER_SECTIONS",
@@ -29,6 +30,7 @@ __all__ = [
     "Playbook",
     "PlaybookError",
     "PlaybookIssue",
+    "Reason",
     "diff_playbooks",
     "parse_playbook",
 ]

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from baton.rules.conditions import Condition, dotted
+from baton.rules.playbook.sla import check_sla
 
 if TYPE_CHECKING:
     from baton.rules.playbook.document import Playbook
@@ -20,6 +21,8 @@ def check_playbook(pb: "Playbook") -> list[Issue]:
     issues += _unique(("personas",), names, "persona", field="name")
     issues += _unique(("fit", "rules"), _ids(pb.fit.rules), "rule id", field="id")
     issues += _unique(("engagement", "rules"), _ids(pb.engagement.rules), "rule id", field="id")
+    codes = [(i, r.code) for i, r in enumerate(pb.reasons)]
+    issues += _unique(("reasons",), codes, "reason code", field="code")
     personas = [p.name for p in pb.personas]
     conditions = [(("personas", i, "when"), p.when) for i, p in enumerate(pb.personas)]
     conditions += [(("fit", "rules", i, "when"), r.when) for i, r in enumerate(pb.fit.rules)]
@@ -29,6 +32,7 @@ def check_playbook(pb: "Playbook") -> list[Issue]:
     issues += _grades(pb)
     issues += _engagement_groups(pb)
     issues += _mql(pb)
+    issues += check_sla(pb.sla, pb.products)
     return issues
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from baton.rules.playbook.document import Playbook
 
-_KEYS = ("id", "name", "grade")  # list items with one of these are matched by it, not position
+# List items with one of these keys are matched by it, not by position.
+_KEYS = ("id", "name", "grade", "code")
 
 
 def diff_playbooks(a: Playbook, b: Playbook) -> list[str]:

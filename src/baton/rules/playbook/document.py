@@ -11,12 +11,14 @@ from baton.rules.playbook.engagement import Engagement
 from baton.rules.playbook.fit import Fit
 from baton.rules.playbook.mql import Mql
 from baton.rules.playbook.personas import Persona
+from baton.rules.playbook.reasons import Reason
+from baton.rules.playbook.sla import Sla
 
-SECTIONS = ("company", "products", "personas", "fit", "engagement", "mql")
+SECTIONS = ("company", "products", "personas", "fit", "engagement", "mql", "reasons", "sla")
 # Sections later issues own. Each is opaque (any YAML) until its issue replaces the
 # placeholder with a model in its own module here and one line below; until then a document
 # may carry them, but nothing inside them is checked.
-LATER_SECTIONS = ("reasons", "sla", "targets", "points", "properties")
+LATER_SECTIONS = ("targets", "points", "properties")
 
 
 class Playbook(Section):
@@ -29,8 +31,8 @@ class Playbook(Section):
     fit: Fit
     engagement: Engagement
     mql: Mql
-    reasons: JsonValue = None  # TODO(#4): rejection reasons with their outcome
-    sla: JsonValue = None  # TODO(#5): sales and marketing service levels
+    reasons: list[Reason] = Field(default_factory=list)
+    sla: Sla = Field(default_factory=Sla)
     targets: JsonValue = None  # TODO(#9): revenue targets per period, team and product
     points: JsonValue = None  # TODO(#10): leaderboard points
     properties: JsonValue = None  # TODO(#12): typed custom lead properties
@@ -48,3 +50,7 @@ class Playbook(Section):
     def persona_names(self) -> list[str]:
         """Persona names in match order."""
         return [p.name for p in self.personas]
+
+    def reason(self, code: str) -> Reason | None:
+        """The rejection reason with this code, if the playbook lists it."""
+        return next((r for r in self.reasons if r.code == code), None)

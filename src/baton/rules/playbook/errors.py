@@ -13,6 +13,7 @@ from baton.errors import ValidationFailed
 from baton.rules.conditions import dotted
 from baton.rules.playbook.base import EVENT_TYPE_PATTERN, RULE_ID_PATTERN
 from baton.rules.playbook.loader import locate
+from baton.rules.playbook.reasons import REASON_CODE_PATTERN
 
 _MESSAGES = {
     "missing": "is required",
@@ -34,6 +35,8 @@ _MESSAGES = {
 _PATTERNS = {
     EVENT_TYPE_PATTERN: "must be an event type: lowercase letters and _ (e.g. page_view)",
     RULE_ID_PATTERN: "must be an id: lowercase letters, digits, - and _ (e.g. pricing-page)",
+    REASON_CODE_PATTERN: "must be a code: a lowercase letter, then letters, digits, _ (e.g. "
+    "no_budget)",
 }
 
 
