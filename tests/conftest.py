@@ -160,10 +160,9 @@ def committed_engine(engine) -> Iterator[Engine]:
 @pytest.fixture
 def cli_env(engine, monkeypatch) -> Iterator[str]:
     """BATON_DATABASE_URL pointing at the test database, for commands run with CliRunner."""
+    from baton.cli import common
     from baton.config import get_settings
     from baton.db import get_engine
-
-    from baton.cli import common
 
     url = engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("BATON_DATABASE_URL", url)
