@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -91,14 +92,23 @@ def store_score(
         "playbook_version": version,
         "scored_at": now,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(LeadScore).values(values)
-    changed = {k: insert.excluded[k] for k in values if k != "lead_id"}
-    session.execute(insert.on_conflict_do_update(index_elements=["lead_id"], set_=changed))
+    session.execute(_upsert(session.get_bind().dialect.name), values)
     # A row this session loaded earlier must not keep the old numbers.
     loaded = session.identity_map.get(session.identity_key(LeadScore, lead_id))
     if loaded is not None:
         session.expire(loaded)
+
+
+@cache
+def _upsert(dialect_name: str):
+    """INSERT .. ON CONFLICT(lead_id) DO UPDATE, built once per dialect: constructing it costs
+    more than running it, on every intake request."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(LeadScore)
+    columns = [c.name for c in LeadScore.__table__.columns if c.name != "lead_id"]
+    return insert.on_conflict_do_update(
+        index_elements=["lead_id"], set_={c: insert.excluded[c] for c in columns}
+    )
 
 
 def explain_lead(session: Session, *, lead_id: int, now: datetime) -> Explanation:
