@@ -12,13 +12,15 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from baton.models import Form, Lead, Program, Team, User
+from baton.models import Form, Lead, Program, User
 from baton.schemas.events import EventIn
 from baton.schemas.leads import LeadCreate
+from baton.schemas.teams import MemberCreate, TeamCreate, TerritorySet
 from baton.services.auth import Actor, add_user, create_token
 from baton.services.events import record_events
 from baton.services.leads import capture_lead
 from baton.services.stages import transition_lead
+from baton.services.teams import add_member, create_team, set_territory
 
 DEMO_USERS = (
     ("admin@baton.demo", "Ada Admin", "admin", None),
@@ -27,6 +29,12 @@ DEMO_USERS = (
     ("rita@baton.demo", "Rita Rep", "sales_rep", "EMEA"),
     ("raj@baton.demo", "Raj Rep", "sales_rep", "Americas"),
     ("yuki@baton.demo", "Yuki Rep", "sales_rep", "APAC"),
+)
+# Sales regions: name, time zone, the countries they cover.
+TEAMS = (
+    ("EMEA", "Europe/Berlin", ["DE", "GB", "FR", "NL", "ES", "SE", "CH"]),
+    ("Americas", "America/New_York", ["US", "CA", "BR"]),
+    ("APAC", "Asia/Tokyo", ["JP", "AU", "SG"]),
 )
 PROGRAMS = (
     ("Website demo requests", "web", "analytics", "0"),
@@ -102,16 +110,33 @@ def seed_demo(
 ) -> None:
     """Users, teams, programs, forms, leads with engagement and some stage history."""
     rng = random.Random(seed)
-    teams = {name: Team(name=name, created_at=now) for name in ("EMEA", "Americas", "APAC")}
-    session.add_all(teams.values())
-    session.flush()
-    users = {}
-    for email, name, role, team in DEMO_USERS:
-        team_id = teams[team].id if team else None
-        users[email] = add_user(
-            session, email=email, name=name, role=role, team_id=team_id, now=now
+    admin = Actor(user_id=None, role="admin", via="demo")
+    users = {
+        email: add_user(session, email=email, name=name, role=role, now=now)
+        for email, name, role, _team in DEMO_USERS
+    }
+    for name, zone, countries in TEAMS:
+        manager = users["sam@baton.demo"].id if name == "EMEA" else None
+        team = create_team(
+            session,
+            data=TeamCreate(name=name, timezone=zone, manager_id=manager),
+            actor=admin,
+            now=now,
         )
-    teams["EMEA"].manager_id = users["sam@baton.demo"].id
+        set_territory(
+            session, team_id=team.id, data=TerritorySet(countries=countries), actor=admin, now=now
+        )
+        for email, _name, role, team_name in DEMO_USERS:
+            if team_name == name:
+                users[email].team_id = team.id
+                if role == "sales_rep":
+                    add_member(
+                        session,
+                        team_id=team.id,
+                        actor=admin,
+                        now=now,
+                        data=MemberCreate(user_id=users[email].id, capacity=200),
+                    )
     programs = []
     for name, channel, product, cost in PROGRAMS:
         program = Program(
