@@ -1,7 +1,8 @@
 """Builders for SLA tests: a sales team, assignments and attempts written as rows, calendars.
 
-Until the hand-off services call the SLA hooks themselves, tests write the Assignment and
-Attempt rows directly and call the hooks, as those services will.
+Routing and the hand-off services call the SLA hooks themselves (services.pipeline wires
+them); these builders write the Assignment and Attempt rows directly and call the hooks as
+those services do, to test the clocks without routing.
 """
 
 import itertools

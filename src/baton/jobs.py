@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from baton.config import get_settings
 from baton.services.outbox import DeliveryReport, RetryPolicy, Transport, deliver_due
+from baton.services.pipeline import route_mqls_job
 from baton.services.sla import sweep_job
 
 log = logging.getLogger("baton.worker")
@@ -113,5 +114,7 @@ JOBS: dict[str, JobSpec] = {
         interval_seconds=5, run=deliver_outbox, lease_seconds=300, wake_on_delivery=True
     ),
     "rescore": JobSpec(interval_seconds=86_400, run=rescore, lease_seconds=3_600),
+    # MQLs moved in bulk (imports, batch rescoring) and leads waiting in a team queue.
+    "route_mqls": JobSpec(interval_seconds=60, run=route_mqls_job, lease_seconds=600),
     "sla_sweep": JobSpec(interval_seconds=60, run=sweep_job, lease_seconds=600),
 }

@@ -12,6 +12,7 @@ from baton.models import Assignment, Lead, LeadChange, Team, TeamMember
 from baton.services import outbox
 from baton.services.auth import Actor
 from baton.services.leads import apply_changes
+from baton.services.sla import on_assigned
 from baton.services.teams import get_team
 
 
@@ -92,7 +93,8 @@ def write_assignment(
     session: Session, *, lead: Lead, placement: Placement, actor: Actor, now: datetime
 ) -> Assignment:
     """The assignment row and the lead's owner, team, assigned_at and working status (each
-    change in lead_changes), written in one flush."""
+    change in lead_changes), written in one flush; then the SLA's clocks: the previous
+    owner's end, the new owner's start (a queued lead gets none)."""
     status, owner_id, team_id = placement.status, placement.owner_id, placement.team_id
     assignment = Assignment(
         lead_id=lead.id,
@@ -129,6 +131,14 @@ def write_assignment(
         values["working_status"] = "new"
     apply_changes(session, lead, values, actor=actor, now=now)
     session.flush()
+    on_assigned(
+        session,
+        lead_id=lead.id,
+        assignment_id=assignment.id,
+        owner_id=owner_id if status == "assigned" else None,
+        team_id=team_id,
+        now=now,
+    )
     return assignment
 
 

@@ -1,8 +1,8 @@
 """Sales answers on a lead: accept, reject with a reason, log attempts, connect, qualify.
 
 Each answer locks the lead, checks who may act (rules.handoff) and what its stage allows,
-records every change (stage_changes, lead_changes) and writes its notifications to the
-outbox in the same transaction.
+records every change (stage_changes, lead_changes), tells the SLA's clocks (services.sla)
+and writes its notifications to the outbox in the same transaction.
 """
 
 from datetime import datetime
@@ -29,6 +29,7 @@ from baton.services.auth import Actor
 from baton.services.leads import apply_changes
 from baton.services.playbooks import active_playbook
 from baton.services.routing import reassign_lead
+from baton.services.sla import on_accepted, on_attempt, on_disposition, on_rejected
 from baton.services.stages import lock_lead, transition_lead
 
 MAX_TEXT = 2_000
@@ -121,6 +122,7 @@ def accept_lead(
     transition_lead(session, lead_id=lead.id, to_stage="sal", reason=reason, actor=actor, now=now)
     status = after_accept(lead.working_status)
     apply_changes(session, lead, {"working_status": status}, actor=actor, now=now)
+    on_accepted(session, lead_id=lead.id, now=now)
     # Webhooks only: nobody needs an e-mail saying a rep did their job.
     notify(
         session,
@@ -187,6 +189,8 @@ def reject_lead(
     apply_changes(session, lead, released, actor=actor, now=now)
     release_assigned_at(session, lead, actor=actor, now=now)
     session.flush()
+    # A decision: the accept clock is met, the first attempt owed no more, the window met.
+    on_rejected(session, lead_id=lead.id, now=now)
     fields = {
         "owner_id": owner_id,
         "team_id": team_id,
@@ -281,6 +285,7 @@ def log_attempt(
     status = after_attempt(lead.working_status, outcome)
     apply_changes(session, lead, {"working_status": status}, actor=actor, now=now)
     session.flush()
+    on_attempt(session, lead_id=lead.id, attempted_at=attempted_at, now=now)
     return attempt
 
 
@@ -308,6 +313,7 @@ def qualify_lead(
     reason = f"qualified: {note}" if note else "qualified"
     transition_lead(session, lead_id=lead.id, to_stage="sql", reason=reason, actor=actor, now=now)
     apply_changes(session, lead, {"working_status": "qualified"}, actor=actor, now=now)
+    on_disposition(session, lead_id=lead.id, disposition="qualified", now=now)
     manager_id = team_manager(session, lead.team_id)
     notify(
         session,

@@ -20,6 +20,7 @@ from baton.services.auth import Actor
 from baton.services.handoff import begin, check_text, notify, recipients, team_manager
 from baton.services.playbooks import active_playbook
 from baton.services.programs import record_audit
+from baton.services.sla import on_disposition
 from baton.services.stages import lock_lead, transition_lead
 
 # Numeric(14, 2): twelve digits before the point.
@@ -70,6 +71,8 @@ def open_opportunity(
             actor=actor,
             now=now,
         )
+    # A deal is a disposition: whatever clock still runs for the lead is met (or ends late).
+    on_disposition(session, lead_id=lead.id, disposition="opportunity", now=now)
     _audit(session, actor, "opportunity.open", opportunity, now, _snapshot(opportunity))
     return opportunity
 

@@ -35,7 +35,10 @@ def transition_lead(
     actor: Actor,
     now: datetime,
 ) -> StageChange:
-    """Move a lead to `to_stage` if the lifecycle allows it; one history row per move."""
+    """Move a lead to `to_stage` if the lifecycle allows it; one history row per move.
+
+    A lead that enters mql is routed in the same transaction (services.pipeline).
+    """
     lead = lock_lead(session, lead_id)
     if lead.erased_at is not None:
         raise ValidationFailed(f"lead {lead_id} was erased; its stage cannot change")
@@ -54,6 +57,11 @@ def transition_lead(
     lead.updated_at = now
     session.add(change)
     session.flush()
+    if to_stage == "mql":
+        # Imported here: routing reads leads through this module.
+        from baton.services.pipeline import on_entered_mql
+
+        on_entered_mql(session, lead_id=lead.id, now=now)
     return change
 
 

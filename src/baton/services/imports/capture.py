@@ -23,6 +23,7 @@ from baton.services.imports.reports import (
 )
 from baton.services.imports.resolve import Candidate, Outcome, Plan, resolve
 from baton.services.imports.write import write_plan
+from baton.services.scoring import rescore_leads
 
 VALIDATE_CHUNK = 5_000
 _ITEMS = TypeAdapter(list[LeadCreate])
@@ -91,7 +92,9 @@ def run(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> tuple[list[Outcome], Plan]:
-    """Resolve the valid candidates and write them (unless a dry run); outcomes by index.
+    """Resolve the valid candidates, write them and score them (unless a dry run); outcomes
+    by index. Leads that meet the lead definition move to mql here; the worker's route_mqls
+    job routes them (routing them one by one would slow a large import down).
 
     Returns without writing when any item is invalid and `partial` is false.
     """
@@ -106,6 +109,8 @@ def run(
             progress("writing", done, total)
 
     write_plan(session, plan, actor=actor, now=now, progress=report)
+    lead_ids = [n.lead_id for n in plan.new] + [k.lead_id for k in plan.known]
+    rescore_leads(session, lead_ids=[i for i in lead_ids if i is not None], now=now)
     return outcomes, plan
 
 

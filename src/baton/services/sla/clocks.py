@@ -39,6 +39,9 @@ from baton.services.calendars import (
 from baton.services.playbooks import active_playbook
 
 HANDOFF_KINDS = ("accept", "first_attempt")
+# The stages in which each hand-off clock is still owed: a lead reassigned after it was
+# accepted owes no acceptance (accept is allowed in mql only), one qualified no first attempt.
+OWED_IN = {"accept": ("mql",), "first_attempt": ("mql", "sal")}
 FINAL_DISPOSITIONS = ("qualified", "rejected", "opportunity")
 
 
@@ -52,7 +55,8 @@ def on_assigned(
     now: datetime,
 ) -> list[SlaClock]:
     """End the lead's open clocks (a reassignment) and start accept and first-attempt clocks
-    for the new owner on their team's calendar; a queued lead (no owner) gets none."""
+    for the new owner on their team's calendar, those its stage still owes (OWED_IN); a
+    queued lead (no owner) gets none."""
     end_open(session, lead_id=lead_id, disposition="reassigned", at=now)
     if owner_id is None:
         return []
@@ -66,7 +70,7 @@ def on_assigned(
     clocks = [
         _start(kind, lead_id, owner_id, team_id, assignment_id, now, terms, calendar, version)
         for kind in HANDOFF_KINDS
-        if terms.duration(kind) is not None
+        if terms.duration(kind) is not None and lead.stage in OWED_IN[kind]
     ]
     session.add_all(clocks)
     session.flush()
