@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from baton.errors import ValidationFailed
 from baton.models import Lead, Rejection, StageChange
+from baton.schemas.handoff import RecycledLeadRead as RecycledLead
 from baton.services.playbooks import active_playbook
 
 DEFAULT_RANGE = timedelta(days=90)
@@ -22,28 +23,6 @@ DIMENSIONS = {
     "playbook_version": Rejection.playbook_version,
     "team": Rejection.team_id,
 }
-
-
-@dataclass(frozen=True)
-class RecycledLead:
-    """A recycled lead, when it was recycled, and the last reason sales gave (if any)."""
-
-    lead_id: int
-    email: str | None
-    first_name: str | None
-    last_name: str | None
-    company: str | None
-    program_id: int | None
-    channel: str | None
-    do_not_contact: bool
-    recycled_at: datetime
-    reason_code: str | None
-    reason_label: str | None
-    comment: str | None
-    rejected_at: datetime | None
-    rejected_by: int | None
-    team_id: int | None
-    playbook_version: int | None
 
 
 @dataclass(frozen=True)
