@@ -20,9 +20,9 @@ from baton.models import BusinessCalendar as CalendarRow
 from baton.models import Team, User
 from baton.rules.calendar import BusinessCalendar, InvalidCalendar
 from baton.schemas.calendars import CalendarCreate, CalendarSpec, CalendarUpdate
+from baton.services.audit import record_audit
 from baton.services.auth import Actor
 from baton.services.playbooks import active_playbook
-from baton.services.programs import record_audit
 
 FALLBACK_WEEK = {"mon-fri": ["09:00-17:00"]}
 

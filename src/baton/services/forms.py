@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from baton.errors import Conflict, NotFound, ValidationFailed
 from baton.models import Event, Form, Lead, Program
 from baton.schemas.forms import HONEYPOT_FIELD, FormCreate, FormUpdate, lead_from_submission
+from baton.services.audit import record_audit
 from baton.services.auth import Actor
 from baton.services.leads import capture_lead
-from baton.services.programs import record_audit
 from baton.services.scoring import SCORING, rescore_lead
 
 MAX_PAGE_LENGTH = 2000

@@ -16,10 +16,10 @@ from baton.errors import Conflict, NotFound, ValidationFailed
 from baton.models import Lead, Opportunity
 from baton.rules.handoff import Acting, Action, Holding, check_may_act
 from baton.rules.playbook import Playbook
+from baton.services.audit import record_audit
 from baton.services.auth import Actor
 from baton.services.handoff import begin, check_text, notify, recipients, team_manager
 from baton.services.playbooks import active_playbook
-from baton.services.programs import record_audit
 from baton.services.sla import on_disposition
 from baton.services.stages import lock_lead, transition_lead
 

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from baton.errors import Conflict, NotFound, ValidationFailed
 from baton.models import OutOfOffice, TeamMember
 from baton.schemas.teams import OutOfOfficeCreate
+from baton.services.audit import record_audit
 from baton.services.auth import Actor
-from baton.services.programs import record_audit
 from baton.services.teams import check_manages, get_team
 
 

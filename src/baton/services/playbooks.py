@@ -18,8 +18,8 @@ from baton.models import ROLES, PlaybookApproval, PlaybookVersion, User
 from baton.playbooks import default_playbook_text
 from baton.rules.playbook import Playbook, diff_playbooks, parse_playbook
 from baton.schemas.playbooks import MAX_DOCUMENT
+from baton.services.audit import record_audit
 from baton.services.auth import SYSTEM, Actor
-from baton.services.programs import record_audit
 
 PROPOSER_ROLES: tuple[str, ...] = ("admin", "marketing", "sales_manager")
 DEFAULT_APPROVERS: tuple[str, ...] = ("marketing", "sales_manager")

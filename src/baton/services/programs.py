@@ -1,49 +1,15 @@
 """Lead-generation programs: create, edit, list; every change is audited."""
 
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from baton.errors import Conflict, NotFound, ValidationFailed
-from baton.models import AuditEntry, Program
+from baton.models import Program
 from baton.schemas.programs import ProgramCreate, ProgramUpdate, check_dates
+from baton.services.audit import jsonable, record_audit
 from baton.services.auth import Actor
-
-
-def jsonable(value: Any) -> Any:
-    """A value the audit log's JSON column can hold (decimals and dates become strings)."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
-def record_audit(
-    session: Session,
-    *,
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    details: dict[str, Any],
-    now: datetime,
-) -> AuditEntry:
-    """Append one audit entry: who did what to which record, when."""
-    entry = AuditEntry(
-        actor_id=actor.user_id,
-        via=actor.via,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        details=details,
-        at=now,
-    )
-    session.add(entry)
-    return entry
 
 
 def get_program(session: Session, program_id: int) -> Program:

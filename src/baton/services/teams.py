@@ -16,9 +16,9 @@ from baton.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from baton.models import Team, TeamMember, Territory, User
 from baton.rules.routing import join_position
 from baton.schemas.teams import MemberCreate, MemberUpdate, TeamCreate, TeamUpdate, TerritorySet
+from baton.services.audit import jsonable, record_audit
 from baton.services.auth import SYSTEM, Actor
 from baton.services.playbooks import active_playbook
-from baton.services.programs import jsonable, record_audit
 from baton.services.routing_pool import lock_members, open_lead_counts, pool_rotation, position
 
 MANAGER_ROLES: tuple[str, ...] = ("admin", "sales_manager")

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from baton.errors import Conflict, NotFound
 from baton.models import WebhookSubscription
 from baton.schemas.webhooks import WebhookCreate
+from baton.services.audit import record_audit
 from baton.services.auth import Actor
-from baton.services.programs import record_audit
 
 SECRET_PREFIX = "whsec_"
 
