@@ -90,12 +90,26 @@ def deliver_outbox(
             return str(total)
 
 
+RESCORE_SLICE = 50_000
+
+
 def rescore(session: Session, now: datetime) -> str:
-    """Rescore every lead daily, so decayed engagement scores stay current."""
+    """Rescore every lead daily, so decayed engagement scores stay current.
+
+    Slices of leads commit one by one: one transaction over a million leads would hold
+    SQLite's write lock (and so all intake) for half a minute.
+    """
     rescore_all = _optional("baton.services.scoring", "rescore_all")
     if rescore_all is None:
         return "skipped: scoring is not installed"
-    return str(rescore_all(session, now=now))
+    total, slices = None, 0
+    while total is None or total.next_after_id is not None:
+        after = -1 if total is None else total.next_after_id
+        part = rescore_all(session, now=now, after_id=after, max_leads=RESCORE_SLICE)
+        session.commit()
+        total = part if total is None else total.add(part)
+        slices += 1
+    return f"{total} in {slices} slice(s)"
 
 
 def _optional(module: str, name: str) -> Callable | None:

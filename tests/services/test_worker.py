@@ -355,3 +355,26 @@ def test_baton_worker_exits_0_soon_after_sigterm(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_the_rescore_job_commits_slice_by_slice_and_scores_every_lead(session, clock, monkeypatch):
+    from sqlalchemy import func, select
+
+    from baton import jobs
+    from baton.models import LeadScore
+    from tests.builders import make_lead
+
+    leads = [make_lead(session, now=clock()) for _ in range(5)]
+    session.commit()
+    commits = []
+    monkeypatch.setattr(jobs, "RESCORE_SLICE", 2)
+    monkeypatch.setattr(session, "commit", lambda real=session.commit: commits.append(real()))
+    summary = jobs.rescore(session, clock())
+    assert "in 3 slice(s)" in summary
+    assert len(commits) == 3
+    scored = session.scalar(
+        select(func.count())
+        .select_from(LeadScore)
+        .where(LeadScore.lead_id.in_([lead.id for lead in leads]))
+    )
+    assert scored == 5
