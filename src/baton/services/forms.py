@@ -19,7 +19,6 @@ from baton.services.leads import capture_lead
 from baton.services.scoring import SCORING, rescore_lead
 
 MAX_PAGE_LENGTH = 2000
-VIA_LENGTH = 40  # lead_changes.via and stage_changes.via are String(40)
 
 
 @dataclass
@@ -128,7 +127,7 @@ def submit_form(
         return Submission(form=form, lead=None)
     program = session.get(Program, form.program_id)
     data = lead_from_submission(fields, program_id=program.id, channel=program.channel)
-    actor = Actor(user_id=None, role="marketing", via=f"form:{key}"[:VIA_LENGTH])
+    actor = Actor(user_id=None, role="marketing", via=f"form:{key}")  # via holds 100, keys 64
     capture = capture_lead(session, data=data, actor=actor, now=now, rescore=False)
     properties = {"form": key}
     if page:
