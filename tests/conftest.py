@@ -25,7 +25,6 @@ PG_URL = os.environ.get(
     "BATON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 IN_CI = bool(os.environ.get("CI"))
-_pg_skip_reason: list[str] = []
 
 
 def _worker() -> str:
@@ -44,7 +43,6 @@ def _postgres_engine() -> Engine:
         reason = f"PostgreSQL not reachable at {make_url(PG_URL).render_as_string()}: {exc}"
         if IN_CI:
             pytest.fail(f"{reason} (CI must run the PostgreSQL tests)", pytrace=False)
-        _pg_skip_reason.append(reason)
         pytest.skip(reason)
     finally:
         admin.dispose()
@@ -126,12 +124,19 @@ def auth(session, clock):
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    if _pg_skip_reason:
+    # Read from the skip reports, not a module variable: under xdist the skips happen in the
+    # worker processes and only their reports reach this (controller) process.
+    reasons = [
+        str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+        for report in terminalreporter.stats.get("skipped", [])
+    ]
+    skipped = [r for r in reasons if "PostgreSQL not reachable" in r]
+    if skipped:
         terminalreporter.write_sep("!", "PostgreSQL tests SKIPPED", red=True, bold=True)
-        terminalreporter.write_line(_pg_skip_reason[0])
+        terminalreporter.write_line(skipped[0].removeprefix("Skipped: ").splitlines()[0])
         terminalreporter.write_line(
-            "Only SQLite was tested. Start PostgreSQL (or set BATON_TEST_POSTGRES_URL) "
-            "to run the PostgreSQL half of the suite."
+            f"{len(skipped)} PostgreSQL tests did not run: only SQLite was tested. Start "
+            "PostgreSQL (or set BATON_TEST_POSTGRES_URL) to run the PostgreSQL half."
         )
 
 
