@@ -16,6 +16,7 @@ from baton.api import opportunities as opportunities_api
 from baton.api import outbox as outbox_api
 from baton.api import playbooks as playbooks_api
 from baton.api import recycling as recycling_api
+from baton.api import reports as reports_api
 from baton.api import routing as routing_api
 from baton.api import scores as scores_api
 from baton.api import sla as sla_api
@@ -59,6 +60,7 @@ def create_app(
     app.include_router(sla_api.router)
     app.include_router(teams_api.router)
     app.include_router(routing_api.router)
+    app.include_router(reports_api.router)
     app.include_router(home.router)
     install_error_handlers(app)
     return app

@@ -4,6 +4,7 @@ import typer
 
 from baton.cli import db, forms, imports, leads, playbook, programs, rescore, serve, users, worker
 from baton.cli import handoff as handoff_cli
+from baton.cli import report as report_cli
 from baton.cli import sla as sla_cli
 from baton.cli import teams as teams_cli
 
@@ -26,6 +27,7 @@ app.add_typer(handoff_cli.opps_app, name="opps")
 app.add_typer(handoff_cli.recycling_app, name="recycling")
 app.add_typer(sla_cli.sla_app, name="sla")
 app.add_typer(sla_cli.calendars_app, name="calendars")
+app.add_typer(report_cli.app, name="report")
 serve.register(app)
 rescore.register(app)
 worker.register(app)
