@@ -1,6 +1,7 @@
 """GET /api/reports/funnel|conversion|velocity: the service's numbers as JSON, for any role."""
 
 from tests.funnel_builders import build_funnel
+from tests.program_builders import build_programs
 
 Q1 = {"from": "2025-01-01", "to": "2025-03-31", "grain": "month"}
 
@@ -52,3 +53,68 @@ def test_an_unknown_segment_is_refused(client, auth):
 
 def test_reports_need_a_token(client):
     assert client.get("/api/reports/funnel", params=Q1).status_code == 401
+
+
+def test_programs_report_cost_per_step_and_roi(client, session, auth):
+    ids = build_programs(session)
+    params = {"from": "2025-01-01", "to": "2025-01-31"}
+    response = client.get("/api/reports/programs", params=params, headers=auth("marketing"))
+    assert response.status_code == 200, response.text
+    rows = {r["key"]: r for r in response.json()["rows"]}
+    webinar = rows[ids["Webinar"]]
+    assert (webinar["leads"], webinar["mqls"], webinar["won"], webinar["revenue"]) == (
+        2,
+        3,
+        1,
+        3000,
+    )
+    assert (webinar["cost_per_lead"], webinar["cost_per_won"], webinar["roi"]) == (500, 1000, 2)
+    assert rows[ids["Ads"]]["cost_per_sql"] is None
+    assert rows[ids["Idle"]]["roi"] is None
+
+
+def test_programs_report_by_channel(client, session, auth):
+    build_programs(session)
+    params = {"from": "2025-01-01", "to": "2025-01-31", "by": "channel"}
+    response = client.get("/api/reports/programs", params=params, headers=auth())
+    assert response.status_code == 200, response.text
+    rows = {r["key"]: r for r in response.json()["rows"]}
+    assert (rows["web"]["leads"], rows["web"]["cost"], rows["web"]["roi"]) == (2, 500, -1)
+
+
+def test_programs_report_refuses_an_inverted_range(client, session, auth):
+    params = {"from": "2025-02-01", "to": "2025-01-31"}
+    response = client.get("/api/reports/programs", params=params, headers=auth())
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["path"] == "from"
+
+
+def test_stalls_report_states_its_test_and_lists_stuck_leads(client, session, auth):
+    ids = build_funnel(session)
+    params = {"from": "2025-01-01", "to": "2025-03-31", "grain": "month"}
+    response = client.get("/api/reports/stalls", params=params, headers=auth("sales_manager"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["alpha"], body["min_sample"], body["stuck_quantile"]) == (0.01, 30, 0.9)
+    assert body["stalls"] == []  # three leads are far below the minimum sample
+    stuck = {(r["lead_id"], r["stage"]) for r in body["stuck"]}
+    assert stuck == {(ids["B"], "mql"), (ids["A"], "sal")}
+    assert all(r["age_seconds"] > r["threshold_seconds"] for r in body["stuck"])
+
+
+def test_stalls_report_refuses_an_unknown_grain(client, auth):
+    params = {"from": "2025-01-01", "to": "2025-03-31", "grain": "day"}
+    response = client.get("/api/reports/stalls", params=params, headers=auth())
+    assert response.status_code == 422
+
+
+def test_value_report_pipeline_and_win_rate(client, session, auth):
+    build_programs(session)
+    params = {"from": "2025-01-01", "to": "2025-02-28", "grain": "month"}
+    response = client.get("/api/reports/value", params=params, headers=auth("sales_rep"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["pipeline"] == [{"stage": "mql", "segment": {}, "count": 1, "amount": 700.0}]
+    jan = body["results"][0]
+    assert (jan["period"], jan["won_amount"], jan["win_rate"]) == ("2025-01", 3000.0, 0.5)
+    assert body["totals"][0]["average_deal_size"] == 1999.5

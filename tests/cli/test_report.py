@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from baton.cli import app
 from baton.db import get_engine, transaction
 from tests.funnel_builders import build_funnel
+from tests.program_builders import build_programs
 
 runner = CliRunner()
 Q1 = ["--from", "2025-01-01", "--to", "2025-03-31"]
@@ -52,3 +53,47 @@ def test_an_unknown_grain_is_an_error_not_a_traceback(cli_env):
     result = invoke("funnel", *Q1, "--grain", "day")
     assert result.exit_code == 1
     assert "invalid report parameters" in result.output
+
+
+def test_programs_csv_shows_cost_per_step_and_roi(cli_env):
+    with transaction(get_engine()) as session:
+        build_programs(session)
+    result = invoke("programs", "--from", "2025-01-01", "--to", "2025-01-31", "--csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["program"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    webinar = rows["Webinar"]
+    assert (webinar["leads"], webinar["mqls"], webinar["per lead"], webinar["roi"]) == (
+        "2", "3", "500.00", "2.0000")  # fmt: skip
+    assert (rows["Idle"]["per lead"], rows["Idle"]["roi"]) == ("", "")
+    assert rows["(none)"]["leads"] == "1"
+
+
+def test_programs_by_channel_table(cli_env):
+    with transaction(get_engine()) as session:
+        build_programs(session)
+    result = invoke("programs", "--from", "2025-01-01", "--to", "2025-01-31", "--by", "channel")
+    assert result.exit_code == 0, result.output
+    assert "Channels" in result.output and "event" in result.output
+
+
+def test_stalls_table_states_the_test_and_lists_stuck_leads(cli_env):
+    _seed()
+    result = invoke("stalls", *Q1)
+    assert result.exit_code == 0, result.output
+    assert "two-proportion" in result.output and "minimum sample 30" in result.output
+    assert "Stuck leads" in result.output and "sal" in result.output
+
+
+def test_stalls_refuses_an_unknown_grain(cli_env):
+    result = invoke("stalls", *Q1, "--grain", "day")
+    assert result.exit_code != 0
+
+
+def test_value_csv_shows_win_rate_per_period_and_in_total(cli_env):
+    with transaction(get_engine()) as session:
+        build_programs(session)
+    result = invoke("value", "--from", "2025-01-01", "--to", "2025-02-28", "--csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["period"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    assert (rows["2025-01"]["won revenue"], rows["2025-01"]["win rate"]) == ("3000.00", "0.5000")
+    assert (rows["total"]["won"], rows["total"]["average deal"]) == ("2", "1999.50")

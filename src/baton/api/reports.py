@@ -1,4 +1,4 @@
-"""API: funnel volume, cohort conversion and velocity per period and segment (any role)."""
+"""API: funnel volume, conversion, velocity, and program yield, for any role."""
 
 from datetime import date, timedelta
 from typing import Literal
@@ -6,8 +6,24 @@ from typing import Literal
 from fastapi import APIRouter, Query
 
 from baton.api.deps import CurrentUser, NowDep, SessionDep
-from baton.schemas.reports import ConversionLine, FunnelReportRead, VelocityLine, VolumeLine
+from baton.schemas.reports import (
+    ConversionLine,
+    FunnelReportRead,
+    PipelineLine,
+    ProgramLine,
+    ProgramReportRead,
+    ResultLine,
+    StallLine,
+    StallReportRead,
+    StuckLine,
+    ValueReportRead,
+    VelocityLine,
+    VolumeLine,
+)
 from baton.services.funnel import Report, funnel_conversion, funnel_velocity, funnel_volume
+from baton.services.program_report import ProgramRow, program_report
+from baton.services.stalls import stall_report
+from baton.services.value import value_report
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Grain = Literal["week", "month", "quarter"]
@@ -45,6 +61,78 @@ def get_velocity(
 ):  # fmt: skip
     """Median and p75 calendar time in each stage, for stays entered in each period."""
     return report_read(funnel_velocity(session, start=start, end=end, grain=grain, by=by, now=now))
+
+
+@router.get("/programs", response_model=ProgramReportRead)
+def get_programs(
+    session: SessionDep, _user: CurrentUser, now: NowDep, start: date = FROM, end: date = TO,
+    by: Literal["program", "channel"] = "program",
+):  # fmt: skip
+    """Per program or channel: funnel counts, won revenue, cost per step and ROI."""
+    rows = program_report(session, start=start, end=end, by=by, now=now)
+    return ProgramReportRead(by=by, rows=[program_line(row) for row in rows])
+
+
+@router.get("/stalls", response_model=StallReportRead)
+def get_stalls(
+    session: SessionDep, _user: CurrentUser, now: NowDep, start: date = FROM, end: date = TO,
+    grain: Grain = "month", by: By = None,
+):  # fmt: skip
+    """Conversion drops against the trailing baseline (test stated), and leads stuck now."""
+    r = stall_report(session, start=start, end=end, grain=grain, by=by, now=now)
+    stalls = [StallLine(period=s.period, from_stage=s.from_stage, to_stage=s.to_stage,
+                        segment={by: s.segment[0]} if by else {}, converted=s.converted,
+                        entered=s.entered, rate=s.rate, baseline_converted=s.baseline_converted,
+                        baseline_entered=s.baseline_entered, baseline_rate=s.baseline_rate,
+                        z=s.z, p=s.p, direction=s.direction) for s in r.stalls]  # fmt: skip
+    stuck = [StuckLine(lead_id=s.lead_id, stage=s.stage, owner_id=s.segments.get("owner"),
+                       entered_at=s.entered_at, age_seconds=s.age.total_seconds(),
+                       threshold_seconds=s.threshold.total_seconds()) for s in r.stuck]  # fmt: skip
+    return StallReportRead(
+        grain=r.grain, timezone=r.timezone, periods=r.periods, by=r.by, test=r.test,
+        alpha=r.alpha, min_sample=r.min_sample, baseline_periods=r.baseline_periods,
+        stuck_quantile=r.stuck_quantile, stalls=stalls, stuck=stuck,
+    )  # fmt: skip
+
+
+@router.get("/value", response_model=ValueReportRead)
+def get_value(
+    session: SessionDep, _user: CurrentUser, now: NowDep, start: date = FROM, end: date = TO,
+    grain: Grain = "month", by: By = None,
+):  # fmt: skip
+    """Open pipeline by stage now; won revenue, average deal size and win rate per period."""
+    r = value_report(session, start=start, end=end, grain=grain, by=by, now=now)
+    seg = (lambda s: {by: s[0]}) if by else (lambda s: {})
+    pipeline = [PipelineLine(stage=p.stage, segment=seg(p.segment), count=p.count,
+                             amount=float(p.amount)) for p in r.pipeline]  # fmt: skip
+
+    def result(x) -> ResultLine:
+        return ResultLine(period=x.period, segment=seg(x.segment), won=x.won,
+                          won_amount=float(x.won_amount), lost=x.lost,
+                          lost_amount=float(x.lost_amount),
+                          average_deal_size=_float(x.average_deal_size),
+                          win_rate=x.win_rate)  # fmt: skip
+
+    return ValueReportRead(
+        grain=r.grain, timezone=r.timezone, periods=r.periods, by=r.by, pipeline=pipeline,
+        results=[result(x) for x in r.results], totals=[result(x) for x in r.totals],
+    )  # fmt: skip
+
+
+def program_line(row: ProgramRow) -> ProgramLine:
+    """One program or channel row as JSON; ratios are None when their divisor is zero."""
+    return ProgramLine(
+        key=row.key, name=row.name, leads=row.leads, mqls=row.mqls, sals=row.sals,
+        sqls=row.sqls, opportunities=row.opportunities, won=row.won,
+        revenue=float(row.revenue), cost=float(row.cost),
+        cost_per_lead=_float(row.cost_per(row.leads)), cost_per_mql=_float(row.cost_per(row.mqls)),
+        cost_per_sql=_float(row.cost_per(row.sqls)), cost_per_won=_float(row.cost_per(row.won)),
+        roi=_float(row.roi),
+    )  # fmt: skip
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def report_read(report: Report) -> FunnelReportRead:

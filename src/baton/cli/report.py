@@ -1,4 +1,4 @@
-"""`baton report funnel|conversion|velocity`: the funnel numbers as rich tables or CSV."""
+"""`baton report funnel|conversion|velocity|programs|stalls|value`: rich tables or CSV."""
 
 import csv
 import sys
@@ -9,6 +9,9 @@ from rich.table import Table
 
 from baton.cli.common import console, now, reports_errors, unit_of_work
 from baton.services.funnel import funnel_conversion, funnel_velocity, funnel_volume
+from baton.services.program_report import program_report
+from baton.services.stalls import stall_report
+from baton.services.value import value_report
 
 app = typer.Typer(help="Pipeline analytics: funnel volume, conversion, velocity.")
 FROM = typer.Option(..., "--from", help="First local day (company zone), YYYY-MM-DD")
@@ -59,6 +62,76 @@ def velocity(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
     rows = [[r.period, r.stage, _seg(r.segment), r.completed, r.open, _days(r.median),
              _days(r.p75)] for r in report.rows]  # fmt: skip
     _print("Velocity", header, rows, as_csv)
+
+
+@app.command("programs")
+@reports_errors
+def programs(start: datetime = FROM, end: datetime = TO,
+             by: str = typer.Option("program", help="program or channel"),
+             as_csv: bool = CSV) -> None:  # fmt: skip
+    """Per program or channel: funnel counts, won revenue, cost per lead/MQL/SQL/won, ROI."""
+    with unit_of_work() as session:
+        report = program_report(session, start=_day(start), end=_day(end), by=by, now=now())
+        header = [by, "leads", "mqls", "sals", "sqls", "opportunities", "won", "revenue", "cost",
+                  "per lead", "per mql", "per sql", "per won", "roi"]  # fmt: skip
+        rows = [[r.name if by == "program" and r.name else _key(r.key), r.leads, r.mqls, r.sals,
+                 r.sqls, r.opportunities, r.won, r.revenue, r.cost, _money(r.cost_per(r.leads)),
+                 _money(r.cost_per(r.mqls)), _money(r.cost_per(r.sqls)),
+                 _money(r.cost_per(r.won)), "" if r.roi is None else f"{r.roi:.4f}"]
+                for r in report]  # fmt: skip
+    _print("Programs" if by == "program" else "Channels", header, rows, as_csv)
+
+
+@app.command("stalls")
+@reports_errors
+def stalls(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
+           by: str | None = BY, as_csv: bool = CSV) -> None:  # fmt: skip
+    """Conversion drops against the trailing baseline, then leads stuck past their stage's p90."""
+    with unit_of_work() as session:
+        r = stall_report(session, start=_day(start), end=_day(end), grain=grain, by=by,
+                         now=now())  # fmt: skip
+    if not as_csv:
+        console.print(f"{r.test}; alpha {r.alpha}, minimum sample {r.min_sample}, "
+                      f"baseline {r.baseline_periods} periods")  # fmt: skip
+    header = ["period", "from", "to", by or "", "converted", "entered", "rate",
+              "baseline rate", "p"]  # fmt: skip
+    rows = [[s.period, s.from_stage, s.to_stage, _seg(s.segment), s.converted, s.entered,
+             f"{s.rate:.4f}", f"{s.baseline_rate:.4f}", f"{s.p:.2g}"]
+            for s in r.stalls]  # fmt: skip
+    _print("Conversion stalls", header, rows, as_csv)
+    if as_csv:
+        return  # CSV holds one table: the stalls
+    header = ["lead", "stage", "owner", "since", "days", "p90 days"]
+    rows = [[s.lead_id, s.stage, _key(s.segments.get("owner")), s.entered_at.date(),
+             _days(s.age), _days(s.threshold)] for s in r.stuck]  # fmt: skip
+    _print("Stuck leads", header, rows, as_csv)
+
+
+@app.command("value")
+@reports_errors
+def value(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
+          by: str | None = BY, as_csv: bool = CSV) -> None:  # fmt: skip
+    """Won revenue, average deal size and win rate per period (then total); open pipeline."""
+    with unit_of_work() as session:
+        r = value_report(session, start=_day(start), end=_day(end), grain=grain, by=by,
+                         now=now())  # fmt: skip
+    header = ["period", by or "", "won", "won revenue", "lost", "average deal", "win rate"]
+    rows = [[x.period or "total", _seg(x.segment), x.won, _money(x.won_amount), x.lost,
+             _money(x.average_deal_size), "" if x.win_rate is None else f"{x.win_rate:.4f}"]
+            for x in [*r.results, *r.totals]]  # fmt: skip
+    _print("Results", header, rows, as_csv)
+    if as_csv:
+        return  # CSV holds one table: the results
+    rows = [[p.stage, _seg(p.segment), p.count, _money(p.amount)] for p in r.pipeline]
+    _print("Open pipeline", ["stage", by or "", "deals", "amount"], rows, as_csv)
+
+
+def _key(value) -> str:
+    return "(none)" if value is None else str(value)
+
+
+def _money(value) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def _print(title: str, header: list[str], rows: list[list], as_csv: bool) -> None:

@@ -121,6 +121,15 @@ def load_passes(session: Session, *, since: datetime, until: datetime) -> list[S
 def _load(
     session: Session, *, start: date, end: date, grain: str, by: str | None, now: datetime
 ) -> tuple[Periods, list[str], list[StagePass]]:
+    periods, keys = report_periods(session, start=start, end=end, grain=grain, by=by, now=now)
+    since, until = periods.bounds(keys[0])[0], periods.bounds(keys[-1])[1]
+    return periods, keys, load_passes(session, since=since, until=until)
+
+
+def report_periods(
+    session: Session, *, start: date, end: date, grain: str, by: str | None, now: datetime
+) -> tuple[Periods, list[str]]:
+    """The company's periods and the keys of those `start`..`end` fall in; checks the inputs."""
     problems = []
     if grain not in GRAINS:
         problems.append({"path": "grain", "message": f"must be one of {', '.join(GRAINS)}"})
@@ -138,8 +147,7 @@ def _load(
     last = periods.key(_local_noon(end, periods))
     while keys[-1] < last:
         keys.append(periods.shift(keys[-1], 1))
-    since, until = periods.bounds(keys[0])[0], periods.bounds(keys[-1])[1]
-    return periods, keys, load_passes(session, since=since, until=until)
+    return periods, keys
 
 
 def _report(periods: Periods, keys: list[str], by: str | None, rows: list[Any]) -> Report:
