@@ -41,3 +41,40 @@ def record_audit(
     )
     session.add(entry)
     return entry
+
+
+def update_audited(
+    session: Session,
+    *,
+    row: Any,
+    values: dict[str, Any],
+    actor: Actor,
+    action: str,
+    entity: str,
+    now: datetime,
+) -> bool:
+    """Set the values that differ, stamp updated_at and audit each old and new value.
+
+    Returns whether anything changed (nothing is written when nothing did).
+    """
+    changes = {
+        name: [jsonable(getattr(row, name)), jsonable(new)]
+        for name, new in values.items()
+        if getattr(row, name) != new
+    }
+    if not changes:
+        return False
+    for name in changes:
+        setattr(row, name, values[name])
+    row.updated_at = now
+    record_audit(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=row.id,
+        details={"changes": changes},
+        now=now,
+    )
+    session.flush()
+    return True

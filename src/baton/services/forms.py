@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from baton.errors import Conflict, NotFound, ValidationFailed
 from baton.models import Event, Form, Lead, Program
 from baton.schemas.forms import HONEYPOT_FIELD, FormCreate, FormUpdate, lead_from_submission
-from baton.services.audit import record_audit
+from baton.services.audit import record_audit, update_audited
 from baton.services.auth import Actor
 from baton.services.leads import capture_lead
 from baton.services.scoring import SCORING, rescore_lead
@@ -91,26 +91,9 @@ def update_form(
         _check_program(session, values["program_id"])
     if "key" in values and values["key"] != form.key:
         _check_key_free(session, values["key"])
-    changes = {
-        name: [getattr(form, name), new]
-        for name, new in values.items()
-        if getattr(form, name) != new
-    }
-    if not changes:
-        return form
-    for name in changes:
-        setattr(form, name, values[name])
-    form.updated_at = now
-    record_audit(
-        session,
-        actor=actor,
-        action="form.update",
-        entity="form",
-        entity_id=form.id,
-        details={"changes": changes},
-        now=now,
+    update_audited(
+        session, row=form, values=values, actor=actor, action="form.update", entity="form", now=now
     )
-    session.flush()
     return form
 
 

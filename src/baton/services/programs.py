@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from baton.errors import Conflict, NotFound, ValidationFailed
 from baton.models import Program
 from baton.schemas.programs import ProgramCreate, ProgramUpdate, check_dates
-from baton.services.audit import jsonable, record_audit
+from baton.services.audit import jsonable, record_audit, update_audited
 from baton.services.auth import Actor
 
 
@@ -76,26 +76,15 @@ def update_program(
         raise ValidationFailed(
             str(exc), fields=[{"path": "ends_on", "message": str(exc)}]
         ) from None
-    changes = {
-        name: [jsonable(getattr(program, name)), jsonable(new)]
-        for name, new in values.items()
-        if getattr(program, name) != new
-    }
-    if not changes:
-        return program
-    for name in changes:
-        setattr(program, name, values[name])
-    program.updated_at = now
-    record_audit(
+    update_audited(
         session,
+        row=program,
+        values=values,
         actor=actor,
         action="program.update",
         entity="program",
-        entity_id=program.id,
-        details={"changes": changes},
         now=now,
     )
-    session.flush()
     return program
 
 
