@@ -4,27 +4,9 @@ import pytest
 
 from baton.playbooks import default_playbook_text
 from baton.rules.playbook import PlaybookError, diff_playbooks, parse_playbook
+from tests.rules.test_playbook import SMALL
 
-# 17 lines: a `reasons` section appended starts on line 18, its first item is on line 19.
-SMALL = """\
-company: {timezone: Europe/Berlin, currency: EUR}
-products: [analytics, payments]
-personas:
-  - name: technical buyer
-    when: {title_matches: '\\b(cto|vp eng)'}
-fit:
-  rules:
-    - {id: tech, when: {persona: technical buyer}, points: 20}
-    - {id: big, when: {employees_min: 200}, points: 15}
-    - {when: {free_mail: true}, points: -20}
-engagement:
-  half_life_days: 30
-  groups: {web: {cap: 20}}
-  rules:
-    - {event: page_view, points: 1, group: web}
-    - {event: demo_request, points: 30}
-mql: {fit_min: 30, engagement_min: 40, hand_raisers: [demo_request]}
-"""
+# SMALL is 17 lines: a `reasons` section appended starts on line 18, its first item on 19.
 
 DEFAULT = {
     "bad_contact_data": "disqualified",
