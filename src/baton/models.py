@@ -518,3 +518,21 @@ class SlaClock(Base):
     playbook_version: Mapped[int | None]
     claimed_until: Mapped[datetime | None]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# --- web app (#7) ---------------------------------------------------------------------------
+
+
+# --- predictive scoring (#12) ---------------------------------------------------------------
+
+
+# --- sales-tools library (#11) --------------------------------------------------------------
+
+
+# --- analytics aggregates (#6) --------------------------------------------------------------
+
+
+# --- revenue planning (#9) ------------------------------------------------------------------
+
+
+# --- quotas, leaderboard, partners (#10) ----------------------------------------------------
