@@ -1,0 +1,1 @@
+"""Sales performance rules (#10): quota attainment and pace, leaderboard points, coaching."""
