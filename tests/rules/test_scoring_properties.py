@@ -301,9 +301,12 @@ RICH_LEADS = st.builds(
 )
 
 
-# The default playbook with a rule on a custom property (1 must not match True).
+# The default playbook with a rule on a custom property (1 must not match True); without
+# its `properties:` declarations, so the rule may name an undeclared, untyped key.
 WITH_PLAN = parse_playbook(
-    default_playbook_text().replace(
+    default_playbook_text()
+    .split("\nproperties:")[0]
+    .replace(
         "    - {id: free-mail,",
         "    - {id: plan, when: {properties.plan_in: [pro, 1]}, points: 3}\n    - {id: free-mail,",
     )

@@ -26,6 +26,7 @@ _ALLOWED_OPS = {
     BOOL: {"equals", "exists"},
     ANY: set(OPERATORS),
 }
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SYMBOLS = {"equals": "=", "min": "≥", "max": "≤", "in": "in", "not_in": "not in"}
 
 # Lead facts a lead condition may name; custom ones are reached as `properties.<name>`.
@@ -69,7 +70,11 @@ class Test:
         if op in ("in", "not_in"):
             return any(_same(actual, v) for v in value) is (op == "in")
         if op in ("min", "max"):
-            if isinstance(actual, bool) or not isinstance(actual, int | float):
+            if isinstance(value, str):  # an ISO date: compares as text, day by day
+                if not isinstance(actual, str) or not _ISO_DATE.match(actual):
+                    return False
+                actual = actual[:10]
+            elif isinstance(actual, bool) or not isinstance(actual, int | float):
                 return False
             return actual >= value if op == "min" else actual <= value
         if op == "contains":
@@ -340,6 +345,8 @@ def _prepare(op: str, kind: str, value: Any) -> tuple | str:
     if op == "exists":
         return (value, None) if isinstance(value, bool) else "must be true or false"
     if op in ("min", "max"):
+        if kind == ANY and isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return value, None  # a date property: properties.signed_on_min: 2024-01-01
         return (value, None) if _is_number(value) else "must be a number"
     if op == "matches":
         if not isinstance(value, str):

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from baton.rules.conditions import Condition, dotted
+from baton.rules.playbook.properties import check_property_tests
 from baton.rules.playbook.sla import check_sla
 
 if TYPE_CHECKING:
@@ -29,6 +30,15 @@ def check_playbook(pb: "Playbook") -> list[Issue]:
     for loc, condition in conditions:
         issues += _references(loc, condition, "persona", personas, "persona")
         issues += _references(loc, condition, "product_interest", pb.products, "product")
+    if pb.properties:  # once properties are declared, rules may only name declared ones
+        issues += _unique(
+            ("properties",),
+            [(i, p.name) for i, p in enumerate(pb.properties)],
+            "property",
+            field="name",
+        )
+        tests = [((*loc, *inner), t) for loc, c in conditions for inner, t in c.walk()]
+        issues += check_property_tests(pb.properties, tests)
     issues += _grades(pb)
     issues += _engagement_groups(pb)
     issues += _mql(pb)

@@ -23,6 +23,7 @@ from baton.services.imports.reports import (
 )
 from baton.services.imports.resolve import Candidate, Outcome, Plan, resolve
 from baton.services.imports.write import write_plan
+from baton.services.lead_properties import check_items
 from baton.services.scoring import rescore_leads
 
 VALIDATE_CHUNK = 5_000
@@ -50,6 +51,12 @@ def _message(error: dict[str, Any]) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
+PARTNER_KEY_IN_BULK = (
+    "bulk intake does not assign partners yet: send partner leads one by one "
+    "(POST /api/leads with partner_key) or through the partner's web form"
+)
+
+
 def validate_items(
     items: list[Any], *, progress: Progress | None = None
 ) -> tuple[list[LeadCreate | None], dict[int, list[ItemError]]]:
@@ -74,6 +81,9 @@ def validate_items(
             positions = [i for i in positions if i not in errors]
             valid = _ITEMS.validate_python([items[i] for i in positions])
         for i, model in zip(positions, valid, strict=True):
+            if model.partner_key is not None:  # partners are resolved on the single-lead path
+                errors[i] = [ItemError("partner_key", PARTNER_KEY_IN_BULK)]
+                continue
             models[i] = model
         if progress:
             progress("validating", min(start + VALIDATE_CHUNK, len(items)), len(items))
@@ -143,6 +153,7 @@ def bulk_capture(
             "split them into several requests"
         )
     models, errors = validate_items(items, progress=progress)
+    check_items(session, models, errors, make_error=ItemError)
     candidates = [Candidate(i, m) for i, m in enumerate(models) if m is not None]
     outcomes, _ = run(
         session,

@@ -44,6 +44,9 @@ class Candidate:
     index: int
     data: LeadCreate
     created_at: datetime | None = None
+    # Known stage history [(stage, at), ...] ending at data.stage (data set imports): the
+    # lead's values are then known from created_at, and each step gets a stage row.
+    history: list[tuple[str, datetime]] | None = None
 
 
 @dataclass
@@ -55,6 +58,7 @@ class NewLead:
     created_at: datetime | None
     lead_id: int | None = None
     merged: bool = False  # False: state is still one item's fields, in LeadCreate order
+    history: list[tuple[str, datetime]] | None = None  # see Candidate.history
 
 
 @dataclass
@@ -230,7 +234,7 @@ class Resolver:
             except ValidationFailed as exc:
                 return Outcome(cand.index, INVALID, errors=[ItemError("stage", exc.message)])
         state = {k: v for k, v in data.__dict__.items() if v is not None and k != "stage"}
-        new = NewLead(state=state, stage=stage, created_at=cand.created_at)
+        new = NewLead(state=state, stage=stage, created_at=cand.created_at, history=cand.history)
         self._register(new)
         self.touched.add(id(new))
         self.plan.new.append(new)

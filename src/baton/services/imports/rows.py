@@ -23,6 +23,7 @@ from baton.services.imports.reports import (
     RowError,
 )
 from baton.services.imports.resolve import Candidate
+from baton.services.lead_properties import check_items
 
 READ_STEP = 10_000
 
@@ -96,6 +97,12 @@ def import_rows(
     for i, errs in invalid.items():
         column_errors = [ItemError(mapper.column_for(e.path), e.message) for e in errs]
         errors.setdefault(i, []).extend(column_errors)
+    models = [None if i in errors else m for i, m in enumerate(models)]
+
+    def property_error(path: str, message: str) -> ItemError:
+        return ItemError(mapper.by_target.get(path, path), message)
+
+    check_items(session, models, errors, make_error=property_error)
     candidates = [
         Candidate(i, m, created[i])
         for i, m in enumerate(models)

@@ -16,7 +16,7 @@ from baton.services.auth import Actor
 from baton.services.imports.resolve import CHANGE_ORDER, KnownLead, NewLead, Plan, chunks
 from baton.services.leads import PROFILE_FIELDS
 
-FIELD_ORDER = tuple(f for f in LeadCreate.model_fields if f != "stage")
+FIELD_ORDER = tuple(f for f in LeadCreate.model_fields if f not in ("stage", "partner_key"))
 LEAD_COLUMNS = (
     "id",
     "email",
@@ -105,7 +105,9 @@ class Writer:
         change_ids = iter(bulk.allocate_ids(self.session, LeadChange.__table__, count))
         self._insert(LeadChange, CHANGE_COLUMNS, self._created_rows(plan.new, values, change_ids))
         self._insert(LeadChange, CHANGE_COLUMNS, self._changed_rows(changes, change_ids))
-        stage_ids = bulk.allocate_ids(self.session, StageChange.__table__, len(plan.new))
+        steps = sum(len(n.history) if n.history else 1 for n in plan.new)
+        self.total += steps - len(plan.new)
+        stage_ids = bulk.allocate_ids(self.session, StageChange.__table__, steps)
         self._insert(StageChange, STAGE_COLUMNS, self._stage_rows(plan.new, stage_ids))
         self._update(changes)
 
@@ -171,8 +173,9 @@ class Writer:
 
     def _created_rows(self, news: list[NewLead], values: list[dict], ids: Iterator) -> Iterator:
         actor_id, via, js, now = self.actor.user_id, self.actor.via, self.enc.json, self.now_text
-        for new, v in zip(news, values, strict=True):
-            yield (next(ids), new.lead_id, "*", "null", js(v), actor_id, via, now)
+        for new, v, created in zip(news, values, self.created, strict=True):
+            at = created if new.history else now  # a data set row's facts date from creation
+            yield (next(ids), new.lead_id, "*", "null", js(v), actor_id, via, at)
 
     def _changed_rows(self, changes: list, ids: Iterator) -> Iterator:
         actor_id, via, js, now = self.actor.user_id, self.actor.via, self.enc.json, self.now_text
@@ -181,10 +184,18 @@ class Writer:
                 yield (next(ids), known.lead_id, name, js(old), js(new), actor_id, via, now)
 
     def _stage_rows(self, news: list[NewLead], ids: list[int]) -> Iterator:
-        actor_id, via = self.actor.user_id, self.actor.via
+        actor_id, via, enc = self.actor.user_id, self.actor.via, self.enc.datetime
         reason = f"created via {via}"
-        for new, stage_id, at in zip(news, ids, self.created, strict=True):
-            yield (stage_id, new.lead_id, None, new.stage, at, actor_id, via, reason)
+        next_id = iter(ids)
+        for new, at in zip(news, self.created, strict=True):
+            if not new.history:
+                yield (next(next_id), new.lead_id, None, new.stage, at, actor_id, via, reason)
+                continue
+            previous = None
+            for stage, when in new.history:
+                why = reason if previous is None else f"imported history via {via}"
+                yield (next(next_id), new.lead_id, previous, stage, enc(when), actor_id, via, why)
+                previous = stage
 
     def _update(self, changes: list[tuple[KnownLead, list]]) -> None:
         """Set the changed columns of existing leads: one executemany per set of columns."""
