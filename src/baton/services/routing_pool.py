@@ -30,6 +30,7 @@ from baton.models import Account, Lead, OutOfOffice, Team, TeamMember, Territory
 from baton.rules import routing as rules
 from baton.rules.calendar import BusinessCalendar
 from baton.rules.identity import email_domain
+from baton.services.predictions import predicted_probabilities
 from baton.services.scoring_data.rows import EMPLOYEE_KEYS, as_count, fallback
 
 OPEN_STAGES: tuple[str, ...] = ("mql", "sal", "sql")
@@ -53,6 +54,15 @@ def open_lead_counts(session: Session, user_ids: Iterable[int]) -> dict[int, int
         .group_by(Lead.owner_id)
     )
     return dict(rows.tuples().all())
+
+
+def by_probability(session: Session, leads: Iterable[Lead]) -> list[Lead]:
+    """Leads in routing order: the highest predicted probability of winning first, so when
+    reps have room for only some, the likeliest wins go first; unscored leads after the
+    scored ones, ties by id (oldest first)."""
+    leads = list(leads)
+    probability = predicted_probabilities(session, [lead.id for lead in leads])
+    return sorted(leads, key=lambda lead: (-probability.get(lead.id, -1.0), lead.id))
 
 
 def position(row: TeamMember) -> Fraction:
