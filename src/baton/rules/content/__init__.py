@@ -1,0 +1,1 @@
+"""Pure rules of the sales-tools library: vocabulary, files, Markdown, search text, ranking."""

@@ -1,0 +1,1 @@
+"""The sales-tools library: items and versions, files, search, recommendations, feedback."""
