@@ -16,6 +16,7 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from baton.config import get_settings
+from baton.services.analytics import catch_up_job
 from baton.services.outbox import DeliveryReport, RetryPolicy, Transport, deliver_due
 from baton.services.pipeline import route_mqls_job
 from baton.services.sla import sweep_job
@@ -131,4 +132,6 @@ JOBS: dict[str, JobSpec] = {
     # MQLs moved in bulk (imports, batch rescoring) and leads waiting in a team queue.
     "route_mqls": JobSpec(interval_seconds=60, run=route_mqls_job, lease_seconds=600),
     "sla_sweep": JobSpec(interval_seconds=60, run=sweep_job, lease_seconds=600),
+    # Analytics aggregates caught up with stage_changes, in committed slices (#6).
+    "analytics": JobSpec(interval_seconds=60, run=catch_up_job, lease_seconds=1_800),
 }

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from baton.errors import ValidationFailed
 from baton.models import Program
-from baton.services.program_report import program_report
+from baton.services.program_report import program_report, prorated_cost
 from tests.funnel_builders import at
 from tests.program_builders import build_programs
 
@@ -63,3 +63,20 @@ def test_bad_parameters_are_refused_and_change_nothing(session, args, path) -> N
         program_report(session, **(JAN | args))
     assert [f["path"] for f in raised.value.fields] == [path]
     assert session.scalar(select(func.count()).select_from(Program)) == before
+
+
+def test_cost_is_prorated_by_the_days_of_the_run_inside_the_range(session) -> None:
+    ids = build_programs(session)
+    running = session.get(Program, ids["Webinar"])
+    running.starts_on, running.ends_on = date(2024, 12, 2), date(2025, 2, 9)  # 70 days
+    session.flush()
+    rows = {r.key: r for r in program_report(session, **JAN)}
+    assert rows[ids["Webinar"]].cost == Decimal(1000) * 31 / 70  # all of January is inside
+    assert rows[ids["Ads"]].cost == 500  # no dates: the whole cost
+    # Partly inside, wholly outside, and a single-day run.
+    assert prorated_cost(Decimal(100), date(2025, 1, 30), date(2025, 2, 8), date(2025, 1, 1),
+                         date(2025, 1, 31)) == Decimal(20)  # fmt: skip
+    assert prorated_cost(Decimal(100), date(2025, 3, 1), date(2025, 3, 9), date(2025, 1, 1),
+                         date(2025, 1, 31)) == 0  # fmt: skip
+    assert prorated_cost(Decimal(7), date(2025, 1, 5), date(2025, 1, 5), date(2025, 1, 1),
+                         date(2025, 1, 31)) == 7  # fmt: skip

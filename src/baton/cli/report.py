@@ -1,4 +1,5 @@
-"""`baton report funnel|conversion|velocity|programs|stalls|value`: rich tables or CSV."""
+"""`baton report funnel|conversion|velocity|programs|stalls|value|rejections|attribution`
+and `baton report refresh` (catch the analytics aggregates up): rich tables or CSV."""
 
 import csv
 import sys
@@ -8,27 +9,32 @@ import typer
 from rich.table import Table
 
 from baton.cli.common import console, now, reports_errors, unit_of_work
+from baton.services.analytics import catch_up, rebuild
 from baton.services.funnel import funnel_conversion, funnel_velocity, funnel_volume
+from baton.services.funnel_attribution import attribution_report
+from baton.services.funnel_rejections import rejection_report
 from baton.services.program_report import program_report
 from baton.services.stalls import stall_report
 from baton.services.value import value_report
 
-app = typer.Typer(help="Pipeline analytics: funnel volume, conversion, velocity.")
+app = typer.Typer(help="Pipeline analytics: funnel, conversion, velocity, stalls, value, "
+                  "programs, rejections, attribution.")  # fmt: skip
 FROM = typer.Option(..., "--from", help="First local day (company zone), YYYY-MM-DD")
 TO = typer.Option(..., "--to", help="Last local day, included, YYYY-MM-DD")
 GRAIN = typer.Option("month", help="week, month or quarter")
 BY = typer.Option(None, help="product, team, channel, program, persona or owner")
 CSV = typer.Option(False, "--csv", help="Print CSV instead of a table")
+SOURCE = typer.Option("aggregates", help="aggregates (kept up) or history (the reference)")
 
 
 @app.command("funnel")
 @reports_errors
 def funnel(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
-           by: str | None = BY, as_csv: bool = CSV) -> None:  # fmt: skip
+           by: str | None = BY, as_csv: bool = CSV, source: str = SOURCE) -> None:  # fmt: skip
     """Passes into each stage per period (re-entries counted, and shown apart)."""
     with unit_of_work() as session:
         report = funnel_volume(session, start=_day(start), end=_day(end), grain=grain, by=by,
-                               now=now())  # fmt: skip
+                               now=now(), source=source)  # fmt: skip
     header = ["period", "stage", by or "", "entries", "re-entries"]
     rows = [[r.period, r.stage, _seg(r.segment), r.entries, r.reentries] for r in report.rows]
     _print("Funnel volume", header, rows, as_csv)
@@ -38,12 +44,13 @@ def funnel(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
 @reports_errors
 def conversion(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
                by: str | None = BY, horizon_days: int | None = typer.Option(None),
-               as_csv: bool = CSV) -> None:  # fmt: skip
+               as_csv: bool = CSV, source: str = SOURCE) -> None:  # fmt: skip
     """Cohort conversion stage -> next and stage -> won, as converted / entered."""
     horizon = None if horizon_days is None else timedelta(days=horizon_days)
     with unit_of_work() as session:
         report = funnel_conversion(session, start=_day(start), end=_day(end), grain=grain,
-                                   by=by, horizon=horizon, now=now())  # fmt: skip
+                                   by=by, horizon=horizon, now=now(),
+                                   source=source)  # fmt: skip
     header = ["period", "from", "to", by or "", "entered", "converted", "rate"]
     rows = [[r.period, r.from_stage, r.to_stage, _seg(r.segment), r.entered, r.converted,
              "" if r.rate is None else f"{r.rate:.4f}"] for r in report.rows]  # fmt: skip
@@ -53,14 +60,16 @@ def conversion(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
 @app.command("velocity")
 @reports_errors
 def velocity(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
-             by: str | None = BY, as_csv: bool = CSV) -> None:  # fmt: skip
-    """Median and p75 days in each stage, for stays entered in each period."""
+             by: str | None = BY, as_csv: bool = CSV, source: str = SOURCE) -> None:  # fmt: skip
+    """Median and p75 days (calendar) and hours (business) in each stage, per entry period."""
     with unit_of_work() as session:
         report = funnel_velocity(session, start=_day(start), end=_day(end), grain=grain, by=by,
-                                 now=now())  # fmt: skip
-    header = ["period", "stage", by or "", "completed", "open", "median days", "p75 days"]
+                                 now=now(), source=source)  # fmt: skip
+    header = ["period", "stage", by or "", "completed", "open", "median days", "p75 days",
+              "median business h", "p75 business h"]  # fmt: skip
     rows = [[r.period, r.stage, _seg(r.segment), r.completed, r.open, _days(r.median),
-             _days(r.p75)] for r in report.rows]  # fmt: skip
+             _days(r.p75), _hours(r.business_median), _hours(r.business_p75)]
+            for r in report.rows]  # fmt: skip
     _print("Velocity", header, rows, as_csv)
 
 
@@ -85,11 +94,11 @@ def programs(start: datetime = FROM, end: datetime = TO,
 @app.command("stalls")
 @reports_errors
 def stalls(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
-           by: str | None = BY, as_csv: bool = CSV) -> None:  # fmt: skip
-    """Conversion drops against the trailing baseline, then leads stuck past their stage's p90."""
+           by: str | None = BY, as_csv: bool = CSV, source: str = SOURCE) -> None:  # fmt: skip
+    """Conversion drops, leads stuck past their stage's p90, business-time slowdowns."""
     with unit_of_work() as session:
         r = stall_report(session, start=_day(start), end=_day(end), grain=grain, by=by,
-                         now=now())  # fmt: skip
+                         now=now(), source=source)  # fmt: skip
     if not as_csv:
         console.print(f"{r.test}; alpha {r.alpha}, minimum sample {r.min_sample}, "
                       f"baseline {r.baseline_periods} periods")  # fmt: skip
@@ -105,6 +114,13 @@ def stalls(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
     rows = [[s.lead_id, s.stage, _key(s.segments.get("owner")), s.entered_at.date(),
              _days(s.age), _days(s.threshold)] for s in r.stuck]  # fmt: skip
     _print("Stuck leads", header, rows, as_csv)
+    console.print(f"{r.velocity_test}; alpha {r.alpha}, minimum sample {r.min_sample}")
+    header = ["period", "stage", by or "", "completed", "baseline", "median h",
+              "baseline median h", "p"]  # fmt: skip
+    rows = [[s.period, s.stage, _seg(s.segment), s.completed, s.baseline_completed,
+             _hours(s.median), _hours(s.baseline_median), f"{s.p:.2g}"]
+            for s in r.velocity_stalls]  # fmt: skip
+    _print("Velocity stalls (business time)", header, rows, as_csv)
 
 
 @app.command("value")
@@ -124,6 +140,55 @@ def value(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
         return  # CSV holds one table: the results
     rows = [[p.stage, _seg(p.segment), p.count, _money(p.amount)] for p in r.pipeline]
     _print("Open pipeline", ["stage", by or "", "deals", "amount"], rows, as_csv)
+
+
+@app.command("rejections")
+@reports_errors
+def rejections(start: datetime = FROM, end: datetime = TO, grain: str = GRAIN,
+               by: str | None = typer.Option(
+                   None, help="channel, program, persona, team or playbook_version"),
+               as_csv: bool = CSV) -> None:  # fmt: skip
+    """Rejections per period and reason code, with their outcomes, by a segment."""
+    with unit_of_work() as session:
+        r = rejection_report(session, start=_day(start), end=_day(end), grain=grain, by=by,
+                             now=now())  # fmt: skip
+    header = ["period", "reason", by or "", "rejections", "recycled", "disqualified"]
+    rows = [[x.period, x.reason, _seg(x.segment), x.count, x.recycled, x.disqualified]
+            for x in r.rows]  # fmt: skip
+    _print("Rejections", header, rows, as_csv)
+
+
+@app.command("attribution")
+@reports_errors
+def attribution(start: datetime = FROM, end: datetime = TO,
+                model: str | None = typer.Option(None, help="first_touch, last_touch or linear"),
+                by: str | None = typer.Option(None, help="program or channel"),
+                opened: bool = typer.Option(False, help="Opportunities opened, not won"),
+                as_csv: bool = CSV) -> None:  # fmt: skip
+    """Credit for won (or opened) deals and revenue per program or channel, by model."""
+    with unit_of_work() as session:
+        r = attribution_report(session, start=_day(start), end=_day(end), model=model, by=by,
+                               opened=opened, now=now())  # fmt: skip
+    header = ["model", "dimension", "key", "deals", "revenue"]
+    rows = [[c.model, c.dimension, _key(c.key), f"{c.deals:.2f}", _money(c.revenue)]
+            for c in r.credits]  # fmt: skip
+    _print(f"Attribution of {r.deals} deal(s) {r.basis}", header, rows, as_csv)
+
+
+@app.command("refresh")
+@reports_errors
+def refresh(
+    again: bool = typer.Option(False, "--rebuild", help="Empty and fold all again"),
+) -> None:
+    """Catch the analytics aggregates up with the stage history (committed in slices)."""
+    with unit_of_work() as session:
+        run = rebuild if again else catch_up
+        summary = run(session, now=now(), checkpoint=session.commit)
+    console.print(f"analytics: {summary}")
+
+
+def _hours(value: timedelta | None) -> str:
+    return "" if value is None else f"{value.total_seconds() / 3600:.1f}"
 
 
 def _key(value) -> str:

@@ -40,6 +40,8 @@ class VelocityLine(BaseModel):
     open: int
     median_seconds: float | None
     p75_seconds: float | None
+    business_median_seconds: float | None = None
+    business_p75_seconds: float | None = None
 
 
 class FunnelReportRead(BaseModel):
@@ -50,6 +52,7 @@ class FunnelReportRead(BaseModel):
     periods: list[str]
     by: str | None
     rows: list[VolumeLine] | list[ConversionLine] | list[VelocityLine]
+    source: str = "history"
 
 
 class ProgramLine(BaseModel):
@@ -122,6 +125,8 @@ class StallReportRead(BaseModel):
     stuck_quantile: float
     stalls: list[StallLine]
     stuck: list[StuckLine]
+    velocity_test: str
+    velocity_stalls: list["VelocityStallLine"]
 
 
 class PipelineLine(BaseModel):
@@ -156,3 +161,59 @@ class ValueReportRead(BaseModel):
     pipeline: list[PipelineLine]
     results: list[ResultLine]
     totals: list[ResultLine]
+
+
+class VelocityStallLine(BaseModel):
+    """A period whose business time in `stage` was longer than its baseline's (Mann-Whitney)."""
+
+    period: str
+    stage: str
+    segment: dict[str, Any]
+    completed: int
+    baseline_completed: int
+    median_seconds: float
+    baseline_median_seconds: float
+    u: float
+    z: float
+    p: float
+    direction: str
+
+
+class RejectionLine(BaseModel):
+    """Rejections for `reason` in `period` for one segment, and their outcomes."""
+
+    period: str
+    reason: str
+    segment: dict[str, Any]
+    count: int
+    recycled: int
+    disqualified: int
+
+
+class RejectionReportRead(BaseModel):
+    """Rejections per period (company zone), reason and segment."""
+
+    grain: str
+    timezone: str
+    periods: list[str]
+    by: str | None
+    rows: list[RejectionLine]
+
+
+class CreditLine(BaseModel):
+    """What one model gives one program (id) or channel (`key`; None: unattributed)."""
+
+    model: str
+    dimension: str
+    key: Any
+    deals: float
+    revenue: float
+
+
+class AttributionReportRead(BaseModel):
+    """Deals won (or opened) in the range and their credit per model and dimension."""
+
+    basis: str
+    deals: int
+    revenue: float
+    credits: list[CreditLine]

@@ -2,9 +2,17 @@
 
 Ranges are whole periods: `start` and `end` are local dates in the company zone (`end`
 included), widened to the periods they fall in, so every reported period counts all of its
-passes. Each lead with a pass in the range brings its WHOLE history (one SQL query), because
-re-entries, conversions and stay ends depend on passes outside the range. Segment values are
-the lead's current ones (product, team, channel, program, owner, and persona from its score).
+passes. Two sources give the same rows:
+
+- `source="aggregates"` (the default): the kept-up aggregates of services.analytics, caught up
+  first (so never stale), then GROUP BYs over small tables. Segment values are the lead's when
+  each pass was recorded; velocity quantiles come from duration histograms (within 4.4 %).
+- `source="history"`: the reference implementation. Each lead with a pass in the range brings
+  its WHOLE history (one SQL query), because re-entries, conversions and stay ends depend on
+  passes outside the range, and the pure rules of rules.funnel compute the rows exactly.
+  Segment values are the lead's current ones. Conversion with a `horizon` always uses it.
+
+Segments: product, team, channel, program, owner, and persona from the lead's score.
 """
 
 from dataclasses import dataclass
@@ -26,7 +34,17 @@ from baton.rules.funnel import (
     velocity,
     volume,
 )
+from baton.services.analytics import (
+    aggregate_conversion,
+    aggregate_velocity,
+    aggregate_volume,
+    catch_up,
+)
+from baton.services.analytics.increments import has_histograms
+from baton.services.calendars import calendar_for_team
 from baton.services.playbooks import active_playbook
+
+SOURCES = ("aggregates", "history")
 
 SEGMENTS = {
     "product": Lead.product_interest,
@@ -40,19 +58,32 @@ SEGMENTS = {
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """Rows of one measure for the periods `periods` (in order), grouped by `by`."""
+    """Rows of one measure for the periods `periods` (in order), grouped by `by`.
+
+    `rows` are rules.funnel VolumeRow, ConversionRow or VelocityRow dataclasses (period,
+    stage(s), segment tuple `(value,)` or `()`, counts, timedeltas); `source` says where they
+    came from ("aggregates" or "history").
+    """
 
     grain: str
     timezone: str
     periods: list[str]
     by: str | None
     rows: list[Any]
+    source: str = "history"
 
 
 def funnel_volume(
-    session: Session, *, start: date, end: date, grain: str, by: str | None = None, now: datetime
-) -> Report:
+    session: Session, *, start: date, end: date, grain: str, by: str | None = None,
+    now: datetime, source: str = "aggregates",
+) -> Report:  # fmt: skip
     """Passes into each stage per period (re-entries counted, and counted apart)."""
+    if source == "aggregates":
+        periods, keys = _checked(session, start, end, grain, by, now, source)
+        catch_up(session, now=now)
+        rows = aggregate_volume(session, periods=periods, keys=keys, by=by)
+        return _report(periods, keys, by, rows, source)
+    _checked(session, start, end, grain, by, now, source)
     periods, keys, passes = _load(session, start=start, end=end, grain=grain, by=by, now=now)
     rows = volume(passes, periods=periods, by=_by(by))
     return _report(periods, keys, by, rows)
@@ -67,11 +98,19 @@ def funnel_conversion(
     by: str | None = None,
     horizon: timedelta | None = None,
     now: datetime,
+    source: str = "aggregates",
 ) -> Report:
     """Of the passes into each stage per period, how many reached the next stage and won.
 
-    With a `horizon`, only conversions within it count and unfinished windows are left out.
+    With a `horizon`, only conversions within it count and unfinished windows are left out
+    (computed from the history whatever `source` says).
     """
+    if source == "aggregates" and horizon is None:
+        periods, keys = _checked(session, start, end, grain, by, now, source)
+        catch_up(session, now=now)
+        rows = aggregate_conversion(session, periods=periods, keys=keys, by=by)
+        return _report(periods, keys, by, rows, source)
+    _checked(session, start, end, grain, by, now, source)
     periods, keys, passes = _load(session, start=start, end=end, grain=grain, by=by, now=now)
     rows = conversion(
         passes, periods=periods, by=_by(by), horizon=horizon, now=now if horizon else None
@@ -80,12 +119,45 @@ def funnel_conversion(
 
 
 def funnel_velocity(
-    session: Session, *, start: date, end: date, grain: str, by: str | None = None, now: datetime
-) -> Report:
-    """Median and p75 calendar time in each stage, for stays entered in each period."""
+    session: Session, *, start: date, end: date, grain: str, by: str | None = None,
+    now: datetime, source: str = "aggregates",
+) -> Report:  # fmt: skip
+    """Median and p75 time in each stage, calendar and business (the lead's team calendar,
+    else the company default), for stays entered in each period. By program or owner, and
+    weekly by any segment (no histograms kept: too many rows) it is computed from the history
+    (`Report.source` says so)."""
+    if source == "aggregates" and has_histograms(grain, by):
+        periods, keys = _checked(session, start, end, grain, by, now, source)
+        catch_up(session, now=now)
+        rows = aggregate_velocity(session, periods=periods, keys=keys, by=by)
+        return _report(periods, keys, by, rows, source)
+    _checked(session, start, end, grain, by, now, source)
     periods, keys, passes = _load(session, start=start, end=end, grain=grain, by=by, now=now)
-    rows = velocity(stays(passes), periods=periods, by=_by(by))
+    rows = velocity(
+        stays(passes), periods=periods, by=_by(by), calendar=team_calendars(session, now)
+    )
     return _report(periods, keys, by, rows)
+
+
+def team_calendars(session: Session, now: datetime):
+    """stay -> the business calendar of its lead's team (else the company default), cached."""
+    cache: dict[Any, Any] = {}
+
+    def calendar(stay):
+        team = stay.segments.get("team")
+        if team not in cache:
+            cache[team] = calendar_for_team(session, team_id=team, now=now).calendar
+        return cache[team]
+
+    return calendar
+
+
+def _checked(session, start, end, grain, by, now, source) -> tuple[Periods, list[str]]:
+    if source not in SOURCES:
+        message = f"must be one of {', '.join(SOURCES)}"
+        raise ValidationFailed("invalid report parameters",
+                               fields=[{"path": "source", "message": message}])  # fmt: skip
+    return report_periods(session, start=start, end=end, grain=grain, by=by, now=now)
 
 
 def load_passes(session: Session, *, since: datetime, until: datetime) -> list[StagePass]:
@@ -150,10 +222,12 @@ def report_periods(
     return periods, keys
 
 
-def _report(periods: Periods, keys: list[str], by: str | None, rows: list[Any]) -> Report:
+def _report(
+    periods: Periods, keys: list[str], by: str | None, rows: list[Any], source: str = "history"
+) -> Report:
     wanted = set(keys)
     kept = [row for row in rows if row.period in wanted]
-    return Report(periods.grain, periods.zone, keys, by, kept)
+    return Report(periods.grain, periods.zone, keys, by, kept, source)
 
 
 def _by(by: str | None) -> tuple[str, ...]:

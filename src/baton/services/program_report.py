@@ -3,8 +3,10 @@
 The range is whole local days in the company zone (`end` included). Counts are events in the
 range, each one SQL GROUP BY: leads created, passes into mql / sal / sql (a recycled lead's
 second pass counts again), opportunities created, and deals won (by close time) with their
-revenue. A lead belongs to its own program and channel; cost is the programs' whole cost,
-and a channel's cost is the sum over the programs in that channel.
+revenue. A lead belongs to its own program and channel. Cost is prorated to the range by
+the days of the program's run inside it: cost * (run days in start..end) / (run days), both
+ends of the run included; a program without both a start and an end date counts its whole
+cost (its run is unknown). A channel's cost is the sum over the programs in that channel.
 """
 
 from collections import defaultdict
@@ -100,16 +102,28 @@ def program_report(
     for value, n, revenue in session.execute(won):
         counts[value]["won"] = n
         counts[value]["revenue"] = Decimal(revenue or 0)
-    return _rows(session, by, counts)
+    return _rows(session, by, counts, start, end)
 
 
-def _rows(session: Session, by: str, counts: dict[Any, dict[str, Any]]) -> list[ProgramRow]:
+def prorated_cost(cost: Decimal, starts_on: date | None, ends_on: date | None, start: date,
+                  end: date) -> Decimal:  # fmt: skip
+    """The part of a program's cost for the days of its run inside start..end (included)."""
+    if starts_on is None or ends_on is None or ends_on < starts_on:
+        return cost
+    inside = (min(ends_on, end) - max(starts_on, start)).days + 1
+    return cost * max(inside, 0) / ((ends_on - starts_on).days + 1)
+
+
+def _rows(
+    session: Session, by: str, counts: dict[Any, dict[str, Any]], start: date, end: date
+) -> list[ProgramRow]:
     names: dict[Any, str | None] = {}
     costs: dict[Any, Decimal] = defaultdict(Decimal)
     for program in session.scalars(select(Program).order_by(Program.id)):
         key = program.id if by == "program" else program.channel
         names[key] = program.name if by == "program" else None
-        costs[key] += Decimal(program.cost or 0)
+        cost = Decimal(program.cost or 0)
+        costs[key] += prorated_cost(cost, program.starts_on, program.ends_on, start, end)
     keys = list(names) + [k for k in counts if k not in names]
     if by == "channel":
         keys.sort(key=lambda k: (k is None, k or ""))

@@ -1,11 +1,15 @@
-"""Revenue planning (#9).
+"""An index on sla_clocks.started_at: the compliance reports count the clocks of a month.
+
+(Revenue planning, #9, needed no table of its own; this revision took its slot.)
 
 Revision ID: 0010
 Revises: 0009
-Create Date: 2026-11-23 15:30:00
+Create Date: 2026-11-23 17:15:00
 """
 
 from collections.abc import Sequence
+
+from alembic import op
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -14,8 +18,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass  # filled in by its issue
+    with op.batch_alter_table("sla_clocks", schema=None) as batch_op:
+        batch_op.create_index("ix_sla_clocks_started_at", ["started_at"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("sla_clocks", schema=None) as batch_op:
+        batch_op.drop_index("ix_sla_clocks_started_at")
