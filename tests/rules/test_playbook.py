@@ -187,10 +187,11 @@ def test_yaml_1_1_surprises_are_plain_text_and_decimal():
     }
 
 
-def test_sections_of_later_issues_are_accepted_until_their_schema_lands():
-    text = SMALL + "targets:\n  - {period: 2027-Q1, revenue: 1200000}\nreasons: []\n"
-    playbook = parse_playbook(text)
-    assert playbook.targets == [{"period": "2027-Q1", "revenue": 1200000}]
+def test_the_points_section_is_checked_like_the_others():
+    text = SMALL + "points:\n  rules:\n    - {id: sql, metric: sqls, points: 5}\n"
+    assert [r.metric for r in parse_playbook(text).points.rules] == ["sqls"]
+    [error] = errors_of(text.replace("metric: sqls", "metric: smiles"))
+    assert error.startswith("points.rules[0].metric:")
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "- a list\n", "just text\n"])

@@ -36,6 +36,7 @@ LEAD_FIELDS = (
     "country",
     "region",
     "product_interest",
+    "partner_key",  # a partner's form carries it as a hidden field (#10)
 )
 ALIASES = {"firstname": "first_name", "lastname": "last_name", "jobtitle": "title"}
 # Anything else becomes a custom property; anonymous input, so it is kept small.

@@ -83,6 +83,9 @@ class LeadCreate(LeadFields):
     source: text(80) = None
     external_id: text(120) = None
     stage: str | None = Field(default=None, description="entry stage; sales may use sal or sql")
+    partner_key: text(64) = Field(
+        default=None, description="the key of the channel partner that brought the lead"
+    )
 
     @field_validator("email")
     @classmethod

@@ -13,6 +13,8 @@ from baton.rules.identity import email_domain, is_free_mail
 from baton.rules.lifecycle import entry_stages
 from baton.schemas.leads import LeadCreate, LeadFields
 from baton.services.auth import Actor
+from baton.services.lead_properties import checked_properties
+from baton.services.partners import partner_for_key
 from baton.services.scoring import SCORING, rescore_lead
 
 # Fields a capture copies onto the lead (identity and stage are handled apart).
@@ -107,16 +109,27 @@ def capture_lead(
 ) -> Capture:
     """Create the lead, or update the one with the same identity; never a duplicate.
 
-    Blank values never overwrite known ones; custom properties are merged key by key;
+    Blank values never overwrite known ones; custom properties are checked against the
+    playbook's declared ones (required ones too when they create a lead) and merged key by key;
     do-not-contact can be raised by intake but only cleared by an explicit update. The lead
     is rescored (`rescore=False`: the caller rescores after writing its events).
     """
     check_references(session, data)
+    partner = partner_for_key(session, data.partner_key)
     lead = find_existing(session, data)
+    if data.properties is not None:  # typed, and complete when they create a lead
+        properties = checked_properties(
+            session, data.properties, partial=lead is not None, keep_nulls=False
+        )
+        data = data.model_copy(update={"properties": properties})
     if lead is None:
-        capture = Capture(lead=_create(session, data, actor, now), created=True)
+        partner_id = partner.id if partner is not None else None
+        capture = Capture(lead=_create(session, data, actor, now, partner_id), created=True)
     else:
-        changed = apply_changes(session, lead, _incoming(data, lead), actor=actor, now=now)
+        values = _incoming(data, lead)
+        if partner is not None and lead.partner_id is None:
+            values["partner_id"] = partner.id
+        changed = apply_changes(session, lead, values, actor=actor, now=now)
         capture = Capture(lead=lead, created=False, changed=changed)
     if rescore:
         rescore_lead(session, lead_id=capture.lead.id, now=now, actor=SCORING)
@@ -133,7 +146,8 @@ def update_lead(
     check_references(session, data)
     values = data.model_dump(exclude_unset=True)
     if "properties" in values:
-        values["properties"] = {**lead.properties, **(values["properties"] or {})}
+        given = checked_properties(session, values["properties"], partial=True, keep_nulls=True)
+        values["properties"] = {**lead.properties, **(given or {})}
     changed = apply_changes(session, lead, values, actor=actor, now=now)
     rescore_lead(session, lead_id=lead.id, now=now, actor=SCORING)
     return Capture(lead=lead, created=False, changed=changed)
@@ -197,7 +211,7 @@ def _record(
 
 def initial_values(data: LeadCreate) -> dict[str, Any]:
     """The non-empty fields a new lead starts with (the '*' change row records them)."""
-    values = data.model_dump(exclude_none=True, exclude={"stage"})
+    values = data.model_dump(exclude_none=True, exclude={"stage", "partner_key"})
     values.setdefault("do_not_contact", False)
     values.setdefault("properties", {})
     return values
@@ -215,9 +229,14 @@ def entry_stage(data: LeadCreate, actor: Actor) -> str:
     return stage
 
 
-def _create(session: Session, data: LeadCreate, actor: Actor, now: datetime) -> Lead:
+def _create(
+    session: Session, data: LeadCreate, actor: Actor, now: datetime, partner_id: int | None = None
+) -> Lead:
     stage = entry_stage(data, actor)
     values = initial_values(data)
+    if partner_id is not None:  # a partner's lead: the partner channel unless told otherwise
+        values["partner_id"] = partner_id
+        values.setdefault("channel", "partner")
     if data.program_id is not None and data.channel is None:
         values["channel"] = session.get(Program, data.program_id).channel
     account = match_account(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from baton.config import get_settings
 from baton.errors import Conflict, ValidationFailed
-from baton.models import Account, Assignment, Lead, Team, User
+from baton.models import Account, Assignment, Lead, Partner, Team, User
 from baton.rules import routing as rules
 from baton.services.assignments import (
     Placement,
@@ -32,7 +32,7 @@ from baton.services.assignments import (
     write_assignment,
 )
 from baton.services.auth import Actor
-from baton.services.routing_pool import Pools, lead_to_route, read_pools
+from baton.services.routing_pool import Pools, by_probability, lead_to_route, read_pools
 from baton.services.stages import lock_lead
 from baton.services.teams import ensure_fallback_team
 
@@ -84,6 +84,8 @@ def route_lead(
     _check_routable(lead)
     if current is None and lead.owner_id is not None:
         return _keep_owner(session, lead, actor, now)
+    if current is None and (handed := _to_partner_manager(session, lead, actor, now)):
+        return handed
     pools, inputs = _prepare(session, [lead], now, skip_outside_hours)
     assignment = _route(session, pools, lead, inputs[lead.id], current, actor, now)[0]
     pools.store()
@@ -128,9 +130,14 @@ def route_leads(
         and lead.owner_id is None
         and (lead.id not in current or current[lead.id].status == "queued")
     ]
+    partnered = [lead for lead in todo if lead.partner_id is not None and lead.id not in current]
+    for lead in partnered:
+        if _to_partner_manager(session, lead, actor, now) is not None:
+            counts.assigned += 1
+            todo.remove(lead)
     if todo:
         pools, inputs = _prepare(session, todo, now, skip_outside_hours)
-        for lead in todo:
+        for lead in by_probability(session, todo):
             assignment, changed = _route(
                 session, pools, lead, inputs[lead.id], current.get(lead.id), actor, now
             )
@@ -316,6 +323,29 @@ def _keep_owner(session: Session, lead: Lead, actor: Actor, now: datetime) -> As
     placement = Placement("assigned", lead.owner_id, team_id, "existing_owner", text, record)
     assignment = write_assignment(session, lead=lead, placement=placement, actor=actor, now=now)
     notify(session, "lead.assigned", lead, assignment, [lead.owner_id], now)
+    return assignment
+
+
+def _to_partner_manager(
+    session: Session, lead: Lead, actor: Actor, now: datetime
+) -> Assignment | None:
+    """A partner's lead goes to the partner's manager (rule "partner"), if they are active."""
+    if lead.partner_id is None:
+        return None
+    partner = session.get(Partner, lead.partner_id)
+    if partner is None or not partner.active or partner.manager_id is None:
+        return None
+    manager = session.get(User, partner.manager_id)
+    if manager is None or not manager.is_active:
+        return None
+    team_id = member_team(session, manager.id, lead.team_id) or manager.team_id
+    text = f"Partner lead from {partner.name}: given to its partner manager {manager.name}."
+    record = {"rule": "partner", "partner_id": partner.id, "owner_id": manager.id}
+    placement = Placement(
+        "assigned", manager.id, team_id, "partner", text, record | {"explanation": text}
+    )
+    assignment = write_assignment(session, lead=lead, placement=placement, actor=actor, now=now)
+    notify(session, "lead.assigned", lead, assignment, [manager.id], now)
     return assignment
 
 

@@ -54,7 +54,7 @@ def point_lines(metrics: Mapping[str, float], rules: Sequence[PointRule]) -> lis
                 value=value,
                 per=rule.per,
                 points_each=rule.points,
-                points=round(value / rule.per * rule.points, 2),
+                points=round(value / rule.per * rule.points, 2) + 0.0,  # never -0
             )
         )
     return lines

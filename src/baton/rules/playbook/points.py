@@ -13,7 +13,7 @@ Metric = Literal[
     "opportunities",  # opportunities opened
     "sqls",  # leads the rep moved to SQL
     "sals",  # leads the rep accepted
-    "meetings",  # attempts logged with outcome "meeting"
+    "meetings",  # attempts logged on the channel "meeting"
     "attempts",
     "sla_met",  # the rep's SLA clocks met
     "sla_breached",  # the rep's SLA clocks breached

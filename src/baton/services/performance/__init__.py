@@ -1,0 +1,1 @@
+"""Sales performance (#10): quotas and attainment, the leaderboard, coaching, partners."""
