@@ -3,10 +3,11 @@
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 
 import typer
 import uvicorn
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from baton.cli.common import console, now, unit_of_work
 from baton.db import get_engine
@@ -71,43 +72,78 @@ def register(app: typer.Typer) -> None:
     def demo(
         host: str = typer.Option("127.0.0.1", help="Address to listen on"),
         port: int = typer.Option(8000, help="Port to listen on"),
-        seed: int = typer.Option(7, help="Random seed: the same seed gives the same data"),
-        leads: int = typer.Option(400, min=1, max=100_000, help="How many leads to seed"),
-        serve: bool = typer.Option(True, help="Serve the app after seeding"),
+        seed: int = typer.Option(7, help="Random seed: the same seed and --as-of, the same data"),
+        leads: int = typer.Option(20_000, min=1, max=200_000, help="Leads over the quarter"),
+        weeks: int = typer.Option(13, min=1, max=52, help="Weeks simulated"),
+        as_of: str = typer.Option(
+            None, "--as-of", help="Last day of the simulated weeks (YYYY-MM-DD; default today)"
+        ),
+        serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the app after seeding"),
     ) -> None:
-        """Seed demo data once (users, programs, leads, engagement, history), then serve."""
-        from baton.demo import already_seeded, demo_logins, seed_demo
+        """Simulate a company's quarter once (programs, leads, scoring, routing, reps, SLA,
+        deals), print how to sign in, then serve; a second run serves what is there."""
+        from baton.demo import already_seeded, demo_logins
 
+        end = _end_of(as_of)
         upgrade(get_engine())
         with unit_of_work() as session:
             if already_seeded(session):
                 console.print("demo data is there already; serving it")
             else:
-                columns = (
-                    TextColumn("seeding demo leads"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeRemainingColumn(),
-                )
-                with Progress(*columns, console=console) as bar:
-                    task = bar.add_task("seed", total=leads)
-                    seed_demo(
-                        session,
-                        now=now(),
-                        seed=seed,
-                        leads=leads,
-                        progress=lambda n: bar.advance(task, n),
-                    )
+                _simulate(session, end=end, seed=seed, leads=leads, weeks=weeks)
             logins = demo_logins(session, now=now())
-        console.print(
-            "[bold]Demo users[/bold] (API tokens are new for this run; "
-            "send them as 'Authorization: Bearer <token>'):"
-        )
-        for login in logins:
-            console.print(
-                f"  {login.role:<14} {login.email:<18} {login.token}",
-                highlight=False,
-                soft_wrap=True,
-            )
+        _print_logins(logins)
         if serve:
             run_server(host, port)
+
+
+def _end_of(as_of: str | None) -> datetime:
+    """The simulation's last instant: the start (00:00 UTC) of the --as-of day."""
+    try:
+        day = date.fromisoformat(as_of) if as_of else now().date()
+    except ValueError:
+        message = f"{as_of!r} is not a date like 2026-11-23"
+        raise typer.BadParameter(message, param_hint="--as-of") from None
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _simulate(session, *, end: datetime, seed: int, leads: int, weeks: int) -> None:
+    from baton.demo import seed_demo
+
+    columns = (
+        TextColumn("simulating {task.fields[weeks]} weeks, {task.fields[leads]:,} leads"),
+        BarColumn(),
+        TextColumn("{task.fields[day]}"),
+        TimeElapsedColumn(),
+    )
+    start = end - timedelta(weeks=weeks)
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("demo", total=weeks * 7 * 24, weeks=weeks, leads=leads, day="")
+
+        def advance(hours: int, total: int) -> None:
+            day = (start + timedelta(hours=hours)).date().isoformat()
+            bar.update(task, completed=hours, day=day)
+
+        tally = seed_demo(session, now=end, seed=seed, leads=leads, weeks=weeks, progress=advance)
+    console.print(
+        f"{tally.leads:,} leads, {tally.events:,} events, {tally.moved_to_mql:,} scored into mql, "
+        f"{tally.sales_steps:,} sales steps, {tally.warned:,} SLA warnings, "
+        f"{tally.breached:,} breaches, {tally.recycled_by_sla:,} recycled by the SLA",
+        highlight=False,
+    )
+    extra = ", ".join(f"{m} {what}" for m, what in tally.extra.items())
+    console.print(f"optional demo data: {extra or 'none'}", highlight=False)
+
+
+def _print_logins(logins) -> None:
+    console.print(
+        "[bold]Sign in[/bold] (e-mail and password in the browser; or the API token, new for "
+        "this run, as 'Authorization: Bearer <token>'):"
+    )
+    for login in logins:
+        password = login.password or "(no password: this installation has none)"
+        console.print(
+            f"  {login.role:<14} {login.email:<20} {password:<12} {login.token}",
+            highlight=False,
+            soft_wrap=True,
+        )
