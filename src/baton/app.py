@@ -10,11 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from baton import __version__
 from baton.api import calendars as calendars_api
+from baton.api import content as content_api
 from baton.api import events, forms, imports, leads, merges, privacy, programs, stages, users
 from baton.api import handoff as handoff_api
 from baton.api import opportunities as opportunities_api
 from baton.api import outbox as outbox_api
+from baton.api import performance as performance_api
+from baton.api import planning as planning_api
 from baton.api import playbooks as playbooks_api
+from baton.api import predict as predict_api
 from baton.api import recycling as recycling_api
 from baton.api import reports as reports_api
 from baton.api import routing as routing_api
@@ -26,7 +30,14 @@ from baton.clock import Clock, system_clock
 from baton.config import Settings, get_settings
 from baton.db import make_engine, session_factory
 from baton.errors import BatonError
-from baton.web import home
+from baton.web import content as content_web
+from baton.web import dashboards as dashboards_web
+from baton.web import install_web
+from baton.web import manager as manager_web
+from baton.web import marketing as marketing_web
+from baton.web import performance as performance_web
+from baton.web import plan as plan_web
+from baton.web import playbook as playbook_web
 
 
 def create_app(
@@ -61,8 +72,19 @@ def create_app(
     app.include_router(teams_api.router)
     app.include_router(routing_api.router)
     app.include_router(reports_api.router)
-    app.include_router(home.router)
+    app.include_router(performance_api.router)
+    app.include_router(predict_api.router)
+    app.include_router(planning_api.router)
+    app.include_router(content_api.router)
+    app.include_router(content_web.router)
+    app.include_router(manager_web.router)
+    app.include_router(marketing_web.router)
+    app.include_router(dashboards_web.router)
+    app.include_router(playbook_web.router)
+    app.include_router(plan_web.router)
+    app.include_router(performance_web.router)
     install_error_handlers(app)
+    install_web(app)  # pages, /static, HTML error pages (after the JSON handlers)
     return app
 
 

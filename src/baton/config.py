@@ -38,8 +38,32 @@ class Settings(BaseSettings):
     # Routing skips reps outside working hours (Mon-Fri 09:00-17:00 in the team's zone
     # until #5 brings calendars per team).
     routing_skip_outside_hours: bool = False
+    # The sales-tools library's uploaded files. Empty: a `baton-content` folder beside the
+    # SQLite database file, or in the working directory for PostgreSQL (see docs/content.md).
+    content_dir: str = ""
+    # Largest uploaded file; an upload is cut off and refused as soon as it passes this.
+    content_max_bytes: int = 20 * 1024 * 1024
     # Where people reach this Baton; links in notifications start with it.
     public_base_url: str = "http://127.0.0.1:8000"
+    # Predictive scoring (#12): a lead is a win when won within this many days of its first
+    # MQL; training needs this many wins and as many losses (a segment: the second figure).
+    predict_horizon_days: int = 180
+    predict_min_outcomes: int = 20
+    predict_min_segment_outcomes: int = 50
+    # Leads scored per slice (each slice its own transaction in the CLI).
+    predict_score_chunk: int = 20_000
+    # The web app (#7). The key that signs session cookies; when unset Baton generates one
+    # and keeps it in the database (table app_secrets), so every process shares it.
+    secret_key: str = ""
+    # A browser session ends after this long without a request, and at the latest this long
+    # after sign-in.
+    web_session_idle_minutes: int = 120
+    web_session_max_hours: int = 12
+    # Sign-in attempts allowed per e-mail and per client address in any 15 minutes.
+    signin_attempts_per_email: int = 10
+    signin_attempts_per_ip: int = 50
+    # Shortest password `set_password` accepts.
+    password_min_length: int = 10
 
 
 @lru_cache

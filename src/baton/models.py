@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -181,6 +182,8 @@ class Lead(Base):
     product_interest: Mapped[str | None] = mapped_column(String(80))
     channel: Mapped[str | None] = mapped_column(String(20))
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"), index=True)
+    # The channel partner that brought the lead (#10), if any.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     stage: Mapped[str] = mapped_column(String(20), default="inquiry")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The team whose pool or queue holds the lead, and the sales working status.
@@ -499,6 +502,8 @@ class SlaClock(Base):
     __table_args__ = (
         Index("ix_sla_clocks_state_due_at", "state", "due_at"),
         Index("ix_sla_clocks_state_warn_at", "state", "warn_at"),
+        # Compliance reports count the clocks started in a month.
+        Index("ix_sla_clocks_started_at", "started_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
@@ -523,16 +528,309 @@ class SlaClock(Base):
 # --- web app (#7) ---------------------------------------------------------------------------
 
 
+class WebSession(Base):
+    """A signed-in browser; the cookie holds the token, only its SHA-256 is stored."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class AppSecret(Base):
+    """Secrets Baton generates for itself (the cookie key when BATON_SECRET_KEY is unset)."""
+
+    __tablename__ = "app_secrets"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
 # --- predictive scoring (#12) ---------------------------------------------------------------
+
+
+class ModelVersion(Base):
+    """A trained predictive model of one segment, its metrics and data window; the fitted
+    model is stored in the row, so it commits, backs up and replicates with the data."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (Index("ix_model_versions_segment_active", "segment", "active"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # gbm, logistic
+    segment: Mapped[str] = mapped_column(String(120))  # global, product:<name>, team:<id>
+    horizon_days: Mapped[int]
+    created_at: Mapped[datetime]
+    window_from: Mapped[datetime]
+    window_to: Mapped[datetime]
+    n_train: Mapped[int]
+    n_valid: Mapped[int]
+    positives: Mapped[int]
+    metrics: Mapped[dict[str, Any]]
+    feature_spec: Mapped[dict[str, Any]]
+    model: Mapped[bytes] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    trained_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    activated_at: Mapped[datetime | None]
+
+
+class LeadPrediction(Base):
+    """A lead's current predicted probability of winning and what drove it (one per lead)."""
+
+    __tablename__ = "lead_predictions"
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"), index=True)
+    probability: Mapped[float]
+    top_features: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    scored_at: Mapped[datetime]
 
 
 # --- sales-tools library (#11) --------------------------------------------------------------
 
 
+class ContentItem(Base):
+    """A sales tool: Markdown body and/or an uploaded file or a link, tagged, reviewed by a date.
+
+    `tags_text` repeats the tag values so one full-text index covers title, tags and body
+    (SQLite: the FTS5 table `content_fts` kept by triggers; PostgreSQL: a GIN expression
+    index; both created by migration 0008).
+    """
+
+    __tablename__ = "content_items"
+    __table_args__ = (Index("ix_content_items_status_kind", "status", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(2000))
+    # The file on disk under settings.content_dir, by a generated name (never the user's).
+    file_path: Mapped[str | None] = mapped_column(String(100))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_mime: Mapped[str | None] = mapped_column(String(100))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    tags_text: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="published")  # draft, archived
+    review_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ContentVersion(Base):
+    """An earlier state of an item, kept when an edit or a new file replaced it."""
+
+    __tablename__ = "content_versions"
+    __table_args__ = (UniqueConstraint("item_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"), index=True)
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(2000))
+    file_path: Mapped[str | None] = mapped_column(String(100))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_mime: Mapped[str | None] = mapped_column(String(100))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+
+
+class ContentTag(Base):
+    """One tag of an item: facet (product, persona, stage, competitor, industry, objection)."""
+
+    __tablename__ = "content_tags"
+    __table_args__ = (
+        UniqueConstraint("item_id", "facet", "value"),
+        Index("ix_content_tags_facet_value", "facet", "value"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"))
+    facet: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(120))
+
+
+class ContentUsage(Base):
+    """A rep used or sent an item with a lead (and maybe an opportunity)."""
+
+    __tablename__ = "content_usages"
+    __table_args__ = (Index("ix_content_usages_item_id_used_at", "item_id", "used_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"))
+    lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # used, sent
+    used_at: Mapped[datetime]
+
+
+class ContentRating(Base):
+    """A rep's stars for an item (one per rep and item; rating again replaces it)."""
+
+    __tablename__ = "content_ratings"
+    __table_args__ = (UniqueConstraint("item_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    stars: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime]
+
+
+class MaterialRequest(Base):
+    """Material the field is missing, asked of marketing."""
+
+    __tablename__ = "material_requests"
+    __table_args__ = (Index("ix_material_requests_status_created_at", "status", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(30))
+    product: Mapped[str | None] = mapped_column(String(80))
+    competitor: Mapped[str | None] = mapped_column(String(120))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, done, declined
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id"))
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+
+
+class FieldNote(Base):
+    """An objection or a qualifying answer a rep heard on a call, with a short topic."""
+
+    __tablename__ = "field_notes"
+    __table_args__ = (Index("ix_field_notes_kind_noted_at", "kind", "noted_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # objection, qualifying_answer
+    topic: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str | None] = mapped_column(Text)
+    product: Mapped[str | None] = mapped_column(String(80))
+    competitor: Mapped[str | None] = mapped_column(String(120))
+    lead_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    noted_at: Mapped[datetime]
+
+
 # --- analytics aggregates (#6) --------------------------------------------------------------
+# Kept up from stage_changes by services/analytics (a high-water mark, on read and by a job).
+
+
+class AnalyticsState(Base):
+    """The one row (id 1) saying how far the aggregates have read stage_changes, and in which
+    zone and week start their period keys were cut (a change of either rebuilds them)."""
+
+    __tablename__ = "analytics_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_stage_change_id: Mapped[int] = mapped_column(BigId, default=0)
+    timezone: Mapped[str] = mapped_column(String(64))
+    week_start: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime]
+
+
+class StageStay(Base):
+    """One stay per stage_changes row (same id): entry, exit, stored calendar and business
+    seconds, entry week and month keys, the lead's segments when the pass was recorded, and
+    whether this pass converted to the next main stage and to won."""
+
+    __tablename__ = "stage_stays"
+    __table_args__ = (
+        Index("ix_stage_stays_lead_id_entered_at", "lead_id", "entered_at"),
+        Index("ix_stage_stays_stage_left_at", "stage", "left_at"),
+        Index("ix_stage_stays_left_at", "left_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    lead_id: Mapped[int] = mapped_column(BigId)
+    stage: Mapped[str] = mapped_column(String(20))
+    entered_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+    next_stage: Mapped[str | None] = mapped_column(String(20))
+    reentry: Mapped[bool] = mapped_column(Boolean, default=False)
+    calendar_seconds: Mapped[float | None]
+    business_seconds: Mapped[float | None]
+    week: Mapped[str] = mapped_column(String(10))
+    month: Mapped[str] = mapped_column(String(7))
+    product: Mapped[str | None] = mapped_column(String(80))
+    team_id: Mapped[int | None]
+    channel: Mapped[str | None] = mapped_column(String(20))
+    program_id: Mapped[int | None]
+    persona: Mapped[str | None] = mapped_column(String(80))
+    owner_id: Mapped[int | None]
+    converted_next: Mapped[bool] = mapped_column(Boolean, default=False)
+    converted_won: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FunnelCount(Base):
+    """Counters per grain (week/month), dimension ('' = all), value ('' = none), period and
+    stage: entries, re-entries, conversions of those entries, completed and open stays."""
+
+    __tablename__ = "funnel_counts"
+    grain: Mapped[str] = mapped_column(String(5), primary_key=True)
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    value: Mapped[str] = mapped_column(String(80), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+    reentries: Mapped[int] = mapped_column(default=0)
+    converted_next: Mapped[int] = mapped_column(default=0)
+    converted_won: Mapped[int] = mapped_column(default=0)
+    completed: Mapped[int] = mapped_column(default=0)
+    open: Mapped[int] = mapped_column(default=0)
+
+
+class StayHistogram(Base):
+    """Completed stays per grain, dimension, value, entry period, stage and kind ('cal' or
+    'biz'): `total`, and `bins` {log-scaled duration bin: count} (rules.funnel.histogram),
+    one row per group so a velocity report reads a few hundred rows."""
+
+    __tablename__ = "stay_histogram"
+    grain: Mapped[str] = mapped_column(String(5), primary_key=True)
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    value: Mapped[str] = mapped_column(String(80), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(3), primary_key=True)
+    total: Mapped[int] = mapped_column(default=0)
+    bins: Mapped[str] = mapped_column(Text)  # JSON text: {"<bin>": count}
 
 
 # --- revenue planning (#9) ------------------------------------------------------------------
 
 
 # --- quotas, leaderboard, partners (#10) ----------------------------------------------------
+
+
+class Partner(Base):
+    """A channel partner that brings leads; its partner manager works them first."""
+
+    __tablename__ = "partners"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # What intake carries (`partner_key` on the API, a hidden field on a partner's form).
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Quota(Base):
+    """A rep's (or a team's activity) quota for one period; team revenue quotas are #9 targets."""
+
+    __tablename__ = "quotas"
+    __table_args__ = (Index("ix_quotas_period_kind", "period", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))  # 2027-Q1 or 2027-01
+    kind: Mapped[str] = mapped_column(String(20))  # revenue, sqls, meetings
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    amount: Mapped[Decimal]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

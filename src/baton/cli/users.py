@@ -1,5 +1,7 @@
 """`baton users` and `baton tokens`: accounts and personal API tokens."""
 
+import sys
+
 import typer
 from rich.table import Table
 from sqlalchemy import select
@@ -7,6 +9,7 @@ from sqlalchemy import select
 from baton.cli.common import console, now, reports_errors, unit_of_work
 from baton.models import ROLES, ApiToken, User
 from baton.services.auth import add_user, create_token, find_user, revoke_token
+from baton.services.passwords import check_password_strength, set_password
 
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 tokens_app = typer.Typer(
@@ -25,6 +28,26 @@ def add(
     with unit_of_work() as session:
         user = add_user(session, email=email, name=name, role=role, now=now())
         console.print(f"user {user.id} {user.email} ({user.role}) created")
+
+
+@users_app.command("password")
+@reports_errors
+def password(
+    user: str = typer.Argument(..., help="User id or e-mail"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from the first line of stdin"
+    ),
+) -> None:
+    """Set a user's password for the web app (asked twice; signs out their browsers)."""
+    if password_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    else:
+        secret = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    check_password_strength(secret)
+    with unit_of_work() as session:
+        owner = find_user(session, user)
+        set_password(session, user=owner, password=secret, now=now())
+        console.print(f"password set for {owner.email}")
 
 
 @users_app.command("list")

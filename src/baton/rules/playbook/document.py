@@ -1,6 +1,6 @@
 """The whole playbook: the sections of the agreement, checked together."""
 
-from pydantic import Field, JsonValue, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from baton.rules.conditions import dotted
@@ -11,14 +11,29 @@ from baton.rules.playbook.engagement import Engagement
 from baton.rules.playbook.fit import Fit
 from baton.rules.playbook.mql import Mql
 from baton.rules.playbook.personas import Persona
+from baton.rules.playbook.points import PointsTable
+from baton.rules.playbook.properties import Property
 from baton.rules.playbook.reasons import Reason
 from baton.rules.playbook.sla import Sla
+from baton.rules.playbook.targets import Targets
 
-SECTIONS = ("company", "products", "personas", "fit", "engagement", "mql", "reasons", "sla")
+SECTIONS = (
+    "company",
+    "products",
+    "personas",
+    "fit",
+    "engagement",
+    "mql",
+    "reasons",
+    "sla",
+    "targets",
+    "properties",
+    "points",
+)
 # Sections later issues own. Each is opaque (any YAML) until its issue replaces the
 # placeholder with a model in its own module here and one line below; until then a document
-# may carry them, but nothing inside them is checked.
-LATER_SECTIONS = ("targets", "points", "properties")
+# may carry them, but nothing inside them is checked. (All sections have landed.)
+LATER_SECTIONS: tuple[str, ...] = ()
 
 
 class Playbook(Section):
@@ -33,9 +48,9 @@ class Playbook(Section):
     mql: Mql
     reasons: list[Reason] = Field(default_factory=list)
     sla: Sla = Field(default_factory=Sla)
-    targets: JsonValue = None  # TODO(#9): revenue targets per period, team and product
-    points: JsonValue = None  # TODO(#10): leaderboard points
-    properties: JsonValue = None  # TODO(#12): typed custom lead properties
+    targets: Targets = Field(default_factory=list)
+    points: PointsTable = Field(default_factory=PointsTable)
+    properties: list[Property] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _cross_section_checks(self) -> "Playbook":
