@@ -1,5 +1,7 @@
 """What every command shares: the console, the clock, transactions and error reporting."""
 
+import csv
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -7,6 +9,8 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 from sqlalchemy.orm import Session
 
 from baton.clock import system_clock
@@ -48,3 +52,16 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def print_rows(title: str, header: list[str], rows: list[list], as_csv: bool) -> None:
+    """Rows as a rich table titled `title`, or as CSV on stdout (the reports' --csv)."""
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    table = Table(*header, title=title)
+    for row in rows:
+        table.add_row(*(escape(str(v)) for v in row))
+    console.print(table)

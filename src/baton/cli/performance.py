@@ -1,12 +1,8 @@
 """`baton quota`, `baton leaderboard`, `baton coaching`, `baton partners` (#10)."""
 
-import csv
-import sys
-
 import typer
-from rich.table import Table
 
-from baton.cli.common import CLI_ACTOR, console, now, reports_errors, unit_of_work
+from baton.cli.common import CLI_ACTOR, console, now, print_rows, reports_errors, unit_of_work
 from baton.schemas.performance import PartnerCreate, PartnerUpdate
 from baton.schemas.programs import validated
 from baton.services import partners as partner_service
@@ -21,18 +17,6 @@ partners_app = typer.Typer(help="Channel partners and the partner funnel.", no_a
 PERIOD = typer.Option(None, "--period", help="2027-Q1 or 2027-01 (default: this quarter)")
 TEAM = typer.Option(None, "--team", help="Team name or id")
 CSV = typer.Option(False, "--csv", help="Print CSV instead of a table")
-
-
-def _print(title: str, header: list[str], rows: list[list], as_csv: bool) -> None:
-    if as_csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return
-    table = Table(*header, title=title)
-    for row in rows:
-        table.add_row(*(str(v) for v in row))
-    console.print(table)
 
 
 def _pct(value: float | None) -> str:
@@ -81,7 +65,7 @@ def quota_list(period: str | None = PERIOD, as_csv: bool = CSV) -> None:
             [q.id, q.period, q.kind, q.user_id or "", q.team_id or "", f"{float(q.amount):.0f}"]
             for q in list_quotas(session, period=period)
         ]
-    _print("Quotas", ["id", "period", "kind", "user", "team", "amount"], rows, as_csv)
+    print_rows("Quotas", ["id", "period", "kind", "user", "team", "amount"], rows, as_csv)
 
 
 @quota_app.command("attainment")
@@ -102,7 +86,7 @@ def quota_attainment(period: str | None = PERIOD, team: str | None = TEAM, as_cs
     ]  # fmt: skip
     span = report.period
     title = f"Quota attainment {span.key} ({span.elapsed:.0%} of the period gone)"
-    _print(title, header, rows, as_csv)
+    print_rows(title, header, rows, as_csv)
 
 
 def register(app: typer.Typer) -> None:
@@ -127,12 +111,12 @@ def register(app: typer.Typer) -> None:
                     [ln.label, f"{ln.value:g}", f"÷ {ln.per:g} × {ln.points_each:g}", ln.points]
                     for ln in s.lines
                 ]
-                _print(f"#{s.rank} {s.name}: {s.total:g} points", ["rule", "value", "", "points"],
-                       rows, False)  # fmt: skip
+                title = f"#{s.rank} {s.name}: {s.total:g} points"
+                print_rows(title, ["rule", "value", "", "points"], rows, False)
             return
         rows = [[s.rank, s.name, s.team or "", f"{s.total:g}"] for s in board.standings]
         title = f"Leaderboard {board.period.key} (playbook v{board.playbook_version})"
-        _print(title, ["rank", "rep", "team", "points"], rows, as_csv)
+        print_rows(title, ["rank", "rep", "team", "points"], rows, as_csv)
 
     @app.command()
     @reports_errors
@@ -151,7 +135,8 @@ def register(app: typer.Typer) -> None:
             for r in view.rows
         ]  # fmt: skip
         title = f"Coaching {view.name} vs the rest of {view.team or 'the team'} ({view.period.key})"
-        _print(title, ["measure", "rep", "team", "rep n", "team n", "p", "verdict"], rows, as_csv)
+        header = ["measure", "rep", "team", "rep n", "team n", "p", "verdict"]
+        print_rows(title, header, rows, as_csv)
 
 
 def _fmt(value: float | None) -> str:
@@ -211,4 +196,4 @@ def partners_list(as_csv: bool = CSV) -> None:
          p.won_deals, f"{p.won_revenue:,.0f}"]
         for p in lines
     ]  # fmt: skip
-    _print("Partners", header, rows, as_csv)
+    print_rows("Partners", header, rows, as_csv)

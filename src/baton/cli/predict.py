@@ -1,7 +1,5 @@
 """`baton predict train|evaluate|score|list|activate|explain`: learned lead scoring."""
 
-import csv
-import sys
 import time
 
 import typer
@@ -9,7 +7,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from baton.cli.common import console, now, reports_errors, unit_of_work
+from baton.cli.common import console, now, print_rows, reports_errors, unit_of_work
 from baton.config import get_settings
 
 
@@ -36,18 +34,6 @@ FIGURES = (
 def _fig(metrics: dict, key: str, fmt: str) -> str:
     value = metrics.get(key)
     return "" if value is None else fmt.format(value)
-
-
-def _print(title: str, header: list[str], rows: list[list], as_csv: bool) -> None:
-    if as_csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return
-    table = Table(*header, title=title)
-    for row in rows:
-        table.add_row(*(escape(str(v)) for v in row))
-    console.print(table)
 
 
 def _version_rows(versions) -> list[list]:
@@ -88,7 +74,7 @@ def train(
         f"{summary.examples:,} labelled leads, {len(rows)} model(s) in "
         f"{time.perf_counter() - started:.1f} s (validation: the latest 20% by decision time)"
     )
-    _print("Trained models", VERSION_HEADER, rows, as_csv)
+    print_rows("Trained models", VERSION_HEADER, rows, as_csv)
     for segment, n in summary.thin_segments.items():
         console.print(f"{segment}: {n} labelled leads, too few: scored by the global model")
     if summary.activated:
@@ -108,7 +94,7 @@ def evaluate(horizon_days: int | None = typer.Option(None, min=1), as_csv: bool 
         [name, int(m["n"]), int(m["positives"]), *(_fig(m, k, f) for k, _, f in FIGURES)]
         for name, m in found.items()
     ]
-    _print("Side by side (time-ordered validation)", header, rows, as_csv)
+    print_rows("Side by side (time-ordered validation)", header, rows, as_csv)
 
 
 @app.command("list")
@@ -117,7 +103,7 @@ def list_models(as_csv: bool = CSV) -> None:
     """Every stored model version, newest first."""
     with unit_of_work() as session:
         rows = _version_rows(_predict().list_versions(session))
-    _print("Model versions", VERSION_HEADER, rows, as_csv)
+    print_rows("Model versions", VERSION_HEADER, rows, as_csv)
 
 
 @app.command("activate")

@@ -1,14 +1,11 @@
 """`baton report funnel|conversion|velocity|programs|stalls|value|rejections|attribution`
 and `baton report refresh` (catch the analytics aggregates up): rich tables or CSV."""
 
-import csv
-import sys
 from datetime import date, datetime, timedelta
 
 import typer
-from rich.table import Table
 
-from baton.cli.common import console, now, reports_errors, unit_of_work
+from baton.cli.common import console, now, print_rows, reports_errors, unit_of_work
 from baton.services.analytics import catch_up, rebuild
 from baton.services.funnel import funnel_conversion, funnel_velocity, funnel_volume
 from baton.services.funnel_attribution import attribution_report
@@ -200,15 +197,7 @@ def _money(value) -> str:
 
 
 def _print(title: str, header: list[str], rows: list[list], as_csv: bool) -> None:
-    if as_csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow([h or "segment" for h in header])
-        writer.writerows(rows)
-        return
-    table = Table(*(h or "segment" for h in header), title=title)
-    for row in rows:
-        table.add_row(*(str(v) for v in row))
-    console.print(table)
+    print_rows(title, [h or "segment" for h in header], rows, as_csv)
 
 
 def _day(value: datetime) -> date:
