@@ -1,5 +1,7 @@
 """The `mql` section: when a lead meets the lead definition."""
 
+from typing import Annotated
+
 from pydantic import Field
 
 from baton.rules.playbook.base import EventType, Name, Points, Positive, Section
@@ -15,7 +17,11 @@ class Mql(Section):
     hand_raiser_fit_min: Points | None = None
     hand_raiser_within_days: Positive | None = None
     requalify_min_new_engagement: Positive = 10
+    # The predicted probability of winning (#12) the lead must have, as last stored by
+    # `baton predict score`; a lead with no prediction does not meet it.
+    probability_min: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
 
     def has_thresholds(self) -> bool:
         """Whether the threshold path exists (a playbook may qualify hand raisers only)."""
-        return any(v is not None for v in (self.fit_min, self.engagement_min, self.grades))
+        thresholds = (self.fit_min, self.engagement_min, self.grades, self.probability_min)
+        return any(v is not None for v in thresholds)

@@ -26,6 +26,7 @@ class BatchScores:
     is_mql: np.ndarray
     playbook: Playbook = field(repr=False)
     raised: dict[int, EventFacts] = field(repr=False)  # each lead's counting hand raiser
+    probability: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))  # NaN: none
 
     def reason(self, i: int) -> str:
         """score()'s mql_reason for lead i (worded on demand: most are never read)."""
@@ -37,6 +38,7 @@ class BatchScores:
             new_engagement=None if np.isnan(new) else float(new),
             raised=self.raised.get(i),
             playbook=self.playbook,
+            probability=_maybe(self.probability, i),
         )[1]
 
 
@@ -55,10 +57,19 @@ def score_batch(
     new = engagement_columnar(events, n, playbook, now, include=after)
     new[np.isnan(recycled)] = np.nan
     raised = _hand_raisers(events, recycled, playbook, now)
-    is_mql = _is_mql(fits.fit, fits.grade, engagement, new, raised, playbook)
-    return BatchScores(
-        fits.fit, engagement, new, fits.grade, fits.persona, is_mql, playbook, raised
+    probability = np.array(
+        [np.nan if lead.probability is None else lead.probability for lead in leads], dtype=float
     )
+    is_mql = _is_mql(fits.fit, fits.grade, engagement, new, raised, playbook, probability)
+    return BatchScores(
+        fits.fit, engagement, new, fits.grade, fits.persona, is_mql, playbook, raised, probability
+    )
+
+
+def _maybe(values: np.ndarray, i: int) -> float | None:
+    if i >= values.size or np.isnan(values[i]):
+        return None
+    return float(values[i])
 
 
 def _is_mql(
@@ -68,6 +79,7 @@ def _is_mql(
     new: np.ndarray,
     raised: dict[int, EventFacts],
     playbook: Playbook,
+    probability: np.ndarray,
 ) -> np.ndarray:
     """qualify()'s decision, vectorised."""
     mql, n = playbook.mql, fit.size
@@ -78,8 +90,10 @@ def _is_mql(
         met &= engagement >= mql.engagement_min
     if mql.grades is not None:
         met &= np.isin(np.array(grade, dtype=object), mql.grades)
-    with np.errstate(invalid="ignore"):  # NaN: never recycled
+    with np.errstate(invalid="ignore"):  # NaN: never recycled; NaN probability: none stored
         met &= np.isnan(new) | (new >= mql.requalify_min_new_engagement)
+        if mql.probability_min is not None:
+            met &= probability >= mql.probability_min
     hand = np.zeros(n, dtype=bool)
     hand[list(raised)] = True
     if mql.hand_raiser_fit_min is not None:

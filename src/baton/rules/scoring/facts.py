@@ -32,6 +32,7 @@ class LeadFacts:
     product_interest: str | None = None
     recycled_at: datetime | None = None  # the last recycling, if any
     properties: Mapping[str, Any] = field(default_factory=dict)
+    probability: float | None = None  # the stored predicted probability of winning (#12)
 
     def values(self, persona: str | None) -> dict[str, Any]:
         """The fields a lead condition may name, with the persona found for this lead."""

@@ -42,6 +42,7 @@ def qualify(
     new_engagement: float | None,
     raised: EventFacts | None,
     playbook: Playbook,
+    probability: float | None = None,
 ) -> tuple[bool, str]:
     """(is_mql, reason): a hand raiser with enough fit, or every threshold met."""
     mql = playbook.mql
@@ -58,6 +59,19 @@ def qualify(
     if not mql.has_thresholds():
         return False, blocked or "no hand-raiser event"
     clauses = _clauses(fit, grade, engagement, new_engagement, playbook)
+    if mql.probability_min is not None:
+        floor = mql.probability_min
+        if probability is None:
+            clauses.append((False, "no predicted probability"))
+        else:
+            ok = probability >= floor
+            # Two places at least, more if fewer would seem to cross the floor.
+            shown_p = next(
+                (t for d in range(2, 7) if (float(t := f"{probability:.{d}f}") >= floor) is ok),
+                repr(probability),
+            )
+            sign = "≥" if ok else "<"
+            clauses.append((ok, f"predicted probability {shown_p} {sign} {floor:g}"))
     if all(ok for ok, _ in clauses):
         return True, ", ".join(text for _, text in clauses)
     failed = [text for ok, text in clauses if not ok]

@@ -28,6 +28,7 @@ def score(
         new_engagement=new,
         raised=hand_raiser(ordered, lead.recycled_at, playbook, now),
         playbook=playbook,
+        probability=lead.probability,
     )
     return ScoreResult(
         fit=fit.fit,

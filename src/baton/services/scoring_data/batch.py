@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -26,7 +26,12 @@ from baton.services.scoring_data.sql import FIELDS, Filter, Sql
 DEFAULT_CHUNK = 100_000
 _PROPERTIES = "properties."
 # LeadFacts is built positionally from the row (a third faster than by keyword).
-assert tuple(f.name for f in fields(LeadFacts)) == (*FIELDS, "recycled_at", "properties")
+assert tuple(f.name for f in fields(LeadFacts)) == (
+    *FIELDS,
+    "recycled_at",
+    "properties",
+    "probability",
+)
 
 
 class Batch(NamedTuple):
@@ -173,10 +178,23 @@ def _batch(raw, sql: Sql, plan: Plan, rows: list[tuple], which: Filter, playbook
         else _facts(row, get(row[0]), plan)
         for row in rows
     ]
+    if any(p.mql.probability_min is not None for p in playbooks or ()):
+        leads = _with_probabilities(raw, leads, ids, where, params)
     events = _events(raw, sql.events(plan.vocabulary, plan.where_types), where, params, ids, plan)
     if playbooks:
         events = with_where_masks(events, playbooks[0])
     return Batch(leads, events, ids)
+
+
+def _with_probabilities(raw, leads: list[LeadFacts], ids, where: str, params) -> list[LeadFacts]:
+    """The leads with their stored predicted probability (#12), for an MQL rule that asks."""
+    found = dict(
+        _fetch(raw, f"SELECT lead_id, probability FROM lead_predictions WHERE {where}", params)
+    )
+    return [
+        replace(lead, probability=float(found[int(i)])) if int(i) in found else lead
+        for lead, i in zip(leads, ids, strict=True)
+    ]
 
 
 def _facts(row: tuple, recycled_at: datetime | None, plan: Plan) -> LeadFacts:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from baton.errors import NotFound
-from baton.models import Account, Event, Lead, StageChange
+from baton.models import Account, Event, Lead, LeadPrediction, StageChange
 from baton.rules.identity import email_domain
 from baton.rules.scoring import EventFacts, LeadFacts
 
@@ -48,7 +48,12 @@ def fallback(properties: Mapping[str, Any] | None, keys: tuple[str, ...], conver
     return None
 
 
-def lead_facts(lead: Lead, account: Account | None, recycled_at: datetime | None) -> LeadFacts:
+def lead_facts(
+    lead: Lead,
+    account: Account | None,
+    recycled_at: datetime | None,
+    probability: float | None = None,
+) -> LeadFacts:
     """What scoring reads about a lead: its fields, its account's size and industry."""
     properties = lead.properties or {}
     employees = account.employees if account is not None else None
@@ -71,6 +76,7 @@ def lead_facts(lead: Lead, account: Account | None, recycled_at: datetime | None
         product_interest=lead.product_interest,
         recycled_at=recycled_at,
         properties=properties,
+        probability=probability,
     )
 
 
@@ -92,14 +98,15 @@ def last_recycled():
 def load_lead(session: Session, lead_id: int) -> tuple[Lead, LeadFacts]:
     """The lead and its facts in one query (lead, account and last recycle), or 404."""
     row = session.execute(
-        select(Lead, Account, last_recycled())
+        select(Lead, Account, last_recycled(), LeadPrediction.probability)
         .outerjoin(Account, Account.id == Lead.account_id)
+        .outerjoin(LeadPrediction, LeadPrediction.lead_id == Lead.id)
         .where(Lead.id == lead_id)
     ).first()
     if row is None:
         raise NotFound(f"no lead {lead_id}")
-    lead, account, recycled_at = row
-    return lead, lead_facts(lead, account, recycled_at)
+    lead, account, recycled_at, probability = row
+    return lead, lead_facts(lead, account, recycled_at, probability)
 
 
 def load_events(
