@@ -133,10 +133,17 @@ def test_ten_thousand_leads_over_weights_2_1_1_land_at_50_25_25(committed_engine
     batches = [lead_ids[i : i + 500] for i in range(0, len(lead_ids), 500)]
     errors: list[BaseException] = []
 
+    # The engine Baton itself makes: on SQLite one connection that the workers queue for (the
+    # test fixture's pool of 4 would let them poll for the file lock, and SQLite's busy
+    # handler does not take turns: one worker can win every round for longer than the busy
+    # timeout); on PostgreSQL a real pool, so the row locks are what keeps them apart.
+    url = committed_engine.url.render_as_string(hide_password=False)
+    engine = make_engine(url)
+
     def work(mine: list[list[int]]) -> None:
         try:
             for batch in mine:
-                with transaction(committed_engine) as s:
+                with transaction(engine) as s:
                     route_leads(s, lead_ids=batch, now=T0, actor=SYSTEM)
         except BaseException as exc:
             errors.append(exc)
@@ -147,6 +154,7 @@ def test_ten_thousand_leads_over_weights_2_1_1_land_at_50_25_25(committed_engine
         t.start()
     for t in threads:
         t.join(600)
+    engine.dispose()
     assert not errors, errors
     counts = _check_each_lead_has_one_owner(committed_engine, lead_ids)
     shares = [counts[r] / len(lead_ids) for r in reps]
