@@ -12,13 +12,12 @@ from baton.models import Team, User
 from baton.schemas.performance import PartnerCreate
 from baton.schemas.programs import validated
 from baton.services import partners
-from baton.services.auth import Actor
 from baton.services.performance.coaching import rep_coaching
 from baton.services.performance.leaderboard import period_leaderboard
 from baton.services.performance.people import sales_people
 from baton.services.performance.quotas import attainment_report, set_quota
 from baton.web.charts import bar_chart, chart, csv_response, wants_csv
-from baton.web.deps import WebUser, require_web_role
+from baton.web.deps import WebActor, WebUser, require_web_role
 from baton.web.render import add_nav, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -27,10 +26,6 @@ Sales = Annotated[User, Depends(require_web_role("admin", "sales_manager", "sale
 add_nav("Leaderboard", "/leaderboard", order=45)
 add_nav("Quotas", "/quotas", order=46)
 add_nav("Partners", "/partners", order=47)
-
-
-def _actor(user: User) -> Actor:
-    return Actor(user_id=user.id, role=user.role, via="web")
 
 
 def _teams(session) -> list[Team]:
@@ -125,7 +120,8 @@ def quotas_page(
 def set_quota_form(
     request: Request,
     session: SessionDep,
-    user: Managers,
+    _user: Managers,
+    actor: WebActor,
     now: NowDep,
     period: Annotated[str, Form()],
     kind: Annotated[str, Form()],
@@ -139,7 +135,7 @@ def set_quota_form(
         raise ValidationFailed(message, fields=[{"path": "who", "message": message}])
     ids = {f"{scope}_id": int(raw_id)}
     set_quota(
-        session, period=period.strip(), kind=kind, amount=amount, actor=_actor(user), now=now,
+        session, period=period.strip(), kind=kind, amount=amount, actor=actor, now=now,
         **ids,
     )  # fmt: skip
     return redirect(request, f"/quotas?period={period.strip()}", flash="Quota saved.")
@@ -185,7 +181,8 @@ def partners_page(
 def add_partner_form(
     request: Request,
     session: SessionDep,
-    user: Managers,
+    _user: Managers,
+    actor: WebActor,
     now: NowDep,
     name: Annotated[str, Form()],
     key: Annotated[str, Form()],
@@ -201,7 +198,7 @@ def add_partner_form(
             "contact_email": contact_email.strip() or None,
         },
     )
-    partner = partners.create_partner(session, data=data, actor=_actor(user), now=now)
+    partner = partners.create_partner(session, data=data, actor=actor, now=now)
     return redirect(request, "/partners", flash=f"Partner {partner.name} added.")
 
 
