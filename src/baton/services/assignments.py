@@ -12,6 +12,7 @@ from baton.models import Assignment, Lead, LeadChange, Team, TeamMember
 from baton.services import outbox
 from baton.services.auth import Actor
 from baton.services.leads import apply_changes
+from baton.services.memo import remember
 from baton.services.sla import on_assigned
 from baton.services.teams import get_team
 
@@ -156,8 +157,12 @@ def member_team(session: Session, user_id: int, prefer: int | None) -> int | Non
 
 
 def team_manager(session: Session, team_id: int | None) -> int | None:
-    """The team's manager, if it has a team and the team a manager."""
-    return session.scalar(select(Team.manager_id).where(Team.id == team_id)) if team_id else None
+    """The team's manager, if it has a team and the team a manager (read once per
+    transaction)."""
+    if team_id is None:
+        return None
+    query = select(Team.manager_id).where(Team.id == team_id)
+    return remember(session, ("team_manager", team_id), ("teams",), lambda: session.scalar(query))
 
 
 def notify(
@@ -182,4 +187,4 @@ def notify(
         "reason": assignment.reason,
         **extra,
     }
-    outbox.enqueue(session, topic=topic, lead_id=lead.id, payload=payload, now=now)
+    outbox.enqueue_many(session, [(topic, lead.id, payload)], now=now)

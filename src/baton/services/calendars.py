@@ -22,6 +22,7 @@ from baton.rules.calendar import BusinessCalendar, InvalidCalendar
 from baton.schemas.calendars import CalendarCreate, CalendarSpec, CalendarUpdate
 from baton.services.audit import record_audit
 from baton.services.auth import Actor
+from baton.services.memo import remember
 from baton.services.playbooks import active_playbook
 
 FALLBACK_WEEK = {"mon-fri": ["09:00-17:00"]}
@@ -124,7 +125,14 @@ def update_calendar(
 
 
 def calendar_for_team(session: Session, *, team_id: int | None, now: datetime) -> EffectiveCalendar:
-    """The team's own calendar, else the company default, else the playbook's fallback."""
+    """The team's own calendar, else the company default, else the playbook's fallback (read
+    once per transaction: services.memo)."""
+    key = ("calendar_for_team", team_id)
+    tables = ("business_calendars", "playbook_versions")
+    return remember(session, key, tables, lambda: _calendar_for_team(session, team_id, now))
+
+
+def _calendar_for_team(session: Session, team_id: int | None, now: datetime) -> EffectiveCalendar:
     rows = session.execute(
         select(CalendarRow.id, CalendarRow.team_id, CalendarRow.spec).where(
             (CalendarRow.team_id == team_id) | CalendarRow.team_id.is_(None)
@@ -173,7 +181,10 @@ def _check_team_free(session: Session, team_id: int | None) -> None:
 
 def team_of(session: Session, user_id: int | None) -> int | None:
     """A user's team, for clocks whose assignment names no team."""
-    return session.scalar(select(User.team_id).where(User.id == user_id)) if user_id else None
+    if not user_id:
+        return None
+    query = select(User.team_id).where(User.id == user_id)
+    return remember(session, ("user_team", user_id), ("users",), lambda: session.scalar(query))
 
 
 def _audit(session: Session, actor: Actor, action: str, row: CalendarRow, now, details) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from baton.errors import NotFound, ValidationFailed
-from baton.models import Assignment, Attempt, Lead, LeadChange, Rejection, Team, User
+from baton.models import Assignment, Attempt, Lead, LeadChange, Rejection, User
 from baton.rules.handoff import (
     ATTEMPT_CHANNELS,
     ATTEMPT_OUTCOMES,
@@ -25,21 +25,16 @@ from baton.rules.handoff import (
     check_stage,
 )
 from baton.services import outbox
+from baton.services.assignments import team_manager
 from baton.services.auth import Actor
 from baton.services.leads import apply_changes
+from baton.services.memo import remember
 from baton.services.playbooks import active_playbook
 from baton.services.routing import reassign_lead
 from baton.services.sla import on_accepted, on_attempt, on_disposition, on_rejected
 from baton.services.stages import lock_lead, transition_lead
 
 MAX_TEXT = 2_000
-
-
-def team_manager(session: Session, team_id: int | None) -> int | None:
-    """The manager of a team (None without a team or a manager)."""
-    if team_id is None:
-        return None
-    return session.scalar(select(Team.manager_id).where(Team.id == team_id))
 
 
 def authorize(session: Session, lead: Lead, action: Action, actor: Actor) -> None:
@@ -84,12 +79,13 @@ def recipients(
     never the person who did it."""
     ids = [manager_id] if manager_id is not None else []
     if marketing:
-        ids += session.scalars(
-            select(User.id)
-            .where(User.role == "marketing", User.is_active.is_(True))
-            .order_by(User.id)
-        )
+        ids += remember(session, ("marketing_users",), ("users",), lambda: _marketers(session))
     return sorted({i for i in ids if i != actor.user_id})
+
+
+def _marketers(session: Session) -> tuple[int, ...]:
+    query = select(User.id).where(User.role == "marketing", User.is_active.is_(True))
+    return tuple(session.scalars(query.order_by(User.id)))
 
 
 def notify(
@@ -109,7 +105,7 @@ def notify(
         "notify_user_ids": notify_user_ids,
         **fields,
     }
-    outbox.enqueue(session, topic=topic, lead_id=lead_id, payload=payload, now=now)
+    outbox.enqueue_many(session, [(topic, lead_id, payload)], now=now)
 
 
 def accept_lead(

@@ -20,6 +20,7 @@ from baton.rules.playbook import Playbook, diff_playbooks, parse_playbook
 from baton.schemas.playbooks import MAX_DOCUMENT
 from baton.services.audit import record_audit
 from baton.services.auth import SYSTEM, Actor
+from baton.services.memo import remember
 
 PROPOSER_ROLES: tuple[str, ...] = ("admin", "marketing", "sales_manager")
 DEFAULT_APPROVERS: tuple[str, ...] = ("marketing", "sales_manager")
@@ -63,7 +64,13 @@ def parsed(version: int, text: str) -> Playbook:
 
 
 def active_playbook(session: Session, *, now: datetime) -> tuple[int, Playbook]:
-    """The active version number and its playbook; a fresh install gets the default as v1."""
+    """The active version number and its playbook; a fresh install gets the default as v1.
+    Read once per transaction (services.memo), until a version changes."""
+    return remember(session, ("active_playbook",), ("playbook_versions",),
+                    lambda: _read_active(session, now))  # fmt: skip
+
+
+def _read_active(session: Session, now: datetime) -> tuple[int, Playbook]:
     row = session.execute(
         select(PlaybookVersion.version, PlaybookVersion.document).where(
             PlaybookVersion.status == "active"

@@ -20,6 +20,7 @@ from baton.rules.scoring.engagement import DAY, SKEW_DAYS
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _BUCKET = 900  # UTC offsets change on quarter hours (all zones since 1980)
+_PER_DAY = 96  # buckets: a zone's offset changes at most once in a day
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,33 @@ def local_days(epoch_seconds: np.ndarray, timezone: str) -> np.ndarray:
     buckets = np.floor_divide(seconds, _BUCKET).astype(np.int64)
     low, high = int(buckets.min()), int(buckets.max())
     if high - low < 200_000:  # about five years: a lookup table beats sorting
-        unique, inverse = np.arange(low, high + 1), buckets - low
+        offsets, inverse = _zone_offsets(low, high, ZoneInfo(timezone)), buckets - low
     else:
         unique, inverse = np.unique(buckets, return_inverse=True)
-    tz = ZoneInfo(timezone)
-    # fromtimestamp(t, tz) resolves the instant; tz.utcoffset(dt) would read dt as wall time.
-    offsets = np.array(
-        [datetime.fromtimestamp(b * _BUCKET, tz).utcoffset().total_seconds() for b in unique]
-    )
+        tz = ZoneInfo(timezone)
+        offsets = np.array([_offset(int(b), tz) for b in unique])
     local = seconds + offsets[inverse]
     return np.floor_divide(local, DAY).astype(np.int64) + _EPOCH_ORDINAL
+
+
+def _offset(bucket: int, tz: ZoneInfo) -> float:
+    # fromtimestamp(t, tz) resolves the instant; tz.utcoffset(dt) would read dt as wall time.
+    return datetime.fromtimestamp(bucket * _BUCKET, tz).utcoffset().total_seconds()
+
+
+def _zone_offsets(low: int, high: int, tz: ZoneInfo) -> np.ndarray:
+    """The UTC offset of every quarter-hour bucket from `low` to `high`: read once a day and,
+    only in a day whose two ends differ (a DST change), for each of its buckets."""
+    offsets = np.empty(high - low + 1)
+    marks = list(range(low, high, _PER_DAY)) + [high]
+    values = [_offset(b, tz) for b in marks]
+    offsets[high - low] = values[-1]
+    for a, b, va, vb in zip(marks, marks[1:], values, values[1:], strict=False):
+        if va == vb:
+            offsets[a - low : b - low] = va
+        else:
+            offsets[a - low : b - low] = [_offset(x, tz) for x in range(a, b)]
+    return offsets
 
 
 def engagement_columnar(

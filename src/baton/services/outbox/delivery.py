@@ -150,6 +150,7 @@ def deliver_due(
     if checkpoint is not None:
         checkpoint()
     report = DeliveryReport(claimed=len(envelopes))
+    delivered: list[int] = []
     for envelope in envelopes:
         try:
             if not envelope.subscribed:
@@ -163,8 +164,9 @@ def deliver_due(
             report.dead += dead
             report.failed += not dead
         else:
-            _mark_delivered(session, envelope.id, now=now)
-            report.delivered += 1
+            delivered.append(envelope.id)
+    _mark_delivered(session, delivered, now=now)
+    report.delivered = len(delivered)
     session.flush()
     return report
 
@@ -177,17 +179,19 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _mark_delivered(session: Session, message_id: int, *, now: datetime) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(
-            status="delivered",
-            delivered_at=now,
-            locked_until=None,
-            attempts=OutboxMessage.attempts + 1,
+def _mark_delivered(session: Session, message_ids: list[int], *, now: datetime) -> None:
+    """One UPDATE for the messages sent in this round (in chunks), not one per message."""
+    for start in range(0, len(message_ids), 1_000):
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids[start : start + 1_000]))
+            .values(
+                status="delivered",
+                delivered_at=now,
+                locked_until=None,
+                attempts=OutboxMessage.attempts + 1,
+            )
         )
-    )
 
 
 def _mark_failed(

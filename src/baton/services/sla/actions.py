@@ -109,5 +109,5 @@ def recycle_exhausted(session: Session, *, row: Any, now: datetime) -> str:
         "attempts": row.details.get("attempts"),
         "clock_ids": [row.id],
     }
-    outbox.enqueue(session, topic="lead.recycled", lead_id=lead.id, payload=payload, now=now)
+    outbox.enqueue_many(session, [("lead.recycled", lead.id, payload)], now=now)
     return "recycled"

@@ -36,6 +36,7 @@ from baton.services.calendars import (
     calendar_of,
     team_of,
 )
+from baton.services.memo import remember
 from baton.services.playbooks import active_playbook
 
 HANDOFF_KINDS = ("accept", "first_attempt")
@@ -209,7 +210,10 @@ def terms_for_lead(
 ) -> SalesTerms:
     """The playbook's sales terms for this lead, its product, team and segment."""
     sales = playbook.sla.sales
-    team = session.scalar(select(Team.name).where(Team.id == team_id)) if team_id else None
+    team = None
+    if team_id is not None:
+        query = select(Team.name).where(Team.id == team_id)
+        team = remember(session, ("team_name", team_id), ("teams",), lambda: session.scalar(query))
     facts: Mapping[str, Any] = {}
     if any(o.segment is not None for o in sales.overrides):
         facts = _facts(session, lead)
@@ -227,7 +231,9 @@ def _facts(session: Session, lead: Lead) -> Mapping[str, Any]:
 def clock_calendar(session: Session, clock: SlaClock, *, now: datetime) -> BusinessCalendar:
     """The calendar a clock was planned on (the fallback week when it used none)."""
     if clock.calendar_id is not None:
-        spec = session.scalar(select(CalendarRow.spec).where(CalendarRow.id == clock.calendar_id))
+        query = select(CalendarRow.spec).where(CalendarRow.id == clock.calendar_id)
+        key = ("calendar_spec", clock.calendar_id)
+        spec = remember(session, key, ("business_calendars",), lambda: session.scalar(query))
         if spec is not None:
             return calendar_of(spec)
     zone = clock.details.get("timezone")
