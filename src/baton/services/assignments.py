@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baton.errors import NotFound
-from baton.models import Assignment, Lead, LeadChange, Team, TeamMember
+from baton.models import Assignment, Lead, Team, TeamMember
 from baton.services import outbox
 from baton.services.auth import Actor
 from baton.services.leads import apply_changes
@@ -110,24 +110,11 @@ def write_assignment(
         assigned_at=now,
     )
     session.add(assignment)
-    assigned_at = now if status == "assigned" else None
-    if lead.assigned_at != assigned_at:
-        # apply_changes keeps JSON values; a datetime goes into history as ISO text. Added
-        # before apply_changes so that its one flush writes everything.
-        session.add(
-            LeadChange(
-                lead_id=lead.id,
-                field="assigned_at",
-                old_value=lead.assigned_at.isoformat() if lead.assigned_at else None,
-                new_value=assigned_at.isoformat() if assigned_at else None,
-                actor_id=actor.user_id,
-                via=actor.via,
-                changed_at=now,
-            )
-        )
-        lead.assigned_at = assigned_at
-        lead.updated_at = now
-    values: dict[str, Any] = {"owner_id": owner_id, "team_id": team_id}
+    values: dict[str, Any] = {
+        "assigned_at": now if status == "assigned" else None,
+        "owner_id": owner_id,
+        "team_id": team_id,
+    }
     if status == "assigned" and lead.stage in ("mql", "sal"):
         values["working_status"] = "new"
     apply_changes(session, lead, values, actor=actor, now=now)

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from baton.errors import NotFound, ValidationFailed
-from baton.models import Assignment, Attempt, Lead, LeadChange, Rejection, User
+from baton.models import Assignment, Attempt, Lead, Rejection, User
 from baton.rules.handoff import (
     ATTEMPT_CHANNELS,
     ATTEMPT_OUTCOMES,
@@ -32,7 +32,7 @@ from baton.services.memo import remember
 from baton.services.playbooks import active_playbook
 from baton.services.routing import reassign_lead
 from baton.services.sla import on_accepted, on_attempt, on_disposition, on_rejected
-from baton.services.stages import lock_lead, transition_lead
+from baton.services.stages import lock_lead, move_stage
 
 MAX_TEXT = 2_000
 
@@ -115,7 +115,7 @@ def accept_lead(
     lead = begin(session, lead_id=lead_id, action=Action.ACCEPT, actor=actor)
     note = check_text(note, "note")
     reason = f"accepted: {note}" if note else "accepted"
-    transition_lead(session, lead_id=lead.id, to_stage="sal", reason=reason, actor=actor, now=now)
+    move_stage(session, lead, to_stage="sal", reason=reason, actor=actor, now=now)
     status = after_accept(lead.working_status)
     apply_changes(session, lead, {"working_status": status}, actor=actor, now=now)
     on_accepted(session, lead_id=lead.id, now=now)
@@ -157,9 +157,9 @@ def reject_lead(
     comment = check_text(comment, "comment")
     owner_id, team_id = lead.owner_id, lead.team_id
     manager_id = team_manager(session, team_id)
-    transition_lead(
+    move_stage(
         session,
-        lead_id=lead.id,
+        lead,
         to_stage=reason.stage,
         reason=f"rejected: {reason.label} ({reason.code})",
         actor=actor,
@@ -213,20 +213,7 @@ def reject_lead(
 
 def release_assigned_at(session: Session, lead: Lead, *, actor: Actor, now: datetime) -> None:
     """Clear when the lead was assigned, recorded as a field change (JSON: an ISO time)."""
-    if lead.assigned_at is None:
-        return
-    session.add(
-        LeadChange(
-            lead_id=lead.id,
-            field="assigned_at",
-            old_value=lead.assigned_at.isoformat(),
-            new_value=None,
-            actor_id=actor.user_id,
-            via=actor.via,
-            changed_at=now,
-        )
-    )
-    lead.assigned_at = None
+    apply_changes(session, lead, {"assigned_at": None}, actor=actor, now=now)
 
 
 def end_assignments(session: Session, *, lead_id: int, now: datetime) -> None:
@@ -307,7 +294,7 @@ def qualify_lead(
     lead = begin(session, lead_id=lead_id, action=Action.QUALIFY, actor=actor)
     note = check_text(note, "note")
     reason = f"qualified: {note}" if note else "qualified"
-    transition_lead(session, lead_id=lead.id, to_stage="sql", reason=reason, actor=actor, now=now)
+    move_stage(session, lead, to_stage="sql", reason=reason, actor=actor, now=now)
     apply_changes(session, lead, {"working_status": "qualified"}, actor=actor, now=now)
     on_disposition(session, lead_id=lead.id, disposition="qualified", now=now)
     manager_id = team_manager(session, lead.team_id)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from baton.errors import NotFound, ValidationFailed
@@ -170,8 +170,10 @@ def _incoming(data: LeadCreate, lead: Lead) -> dict[str, Any]:
 def apply_changes(
     session: Session, lead: Lead, values: dict[str, Any], *, actor: Actor, now: datetime
 ) -> list[str]:
-    """Set fields that differ and append one lead_changes row per field (per property key)."""
-    changed: list[str] = []
+    """Set fields that differ and append one lead_changes row per field (per property key);
+    a datetime is recorded as ISO text. The rows go in with one executemany, not as ORM
+    objects: history is written, never read back in the same call."""
+    rows: list[dict[str, Any]] = []
     for name, new in values.items():
         old = getattr(lead, name)
         if old == new:
@@ -179,34 +181,33 @@ def apply_changes(
         if name == "properties":
             for key in sorted(set(old) | set(new)):
                 if old.get(key) != new.get(key):
-                    _record(
-                        session, lead, f"properties.{key}", old.get(key), new.get(key), actor, now
+                    rows.append(
+                        _row(lead, f"properties.{key}", old.get(key), new.get(key), actor, now)
                     )
-                    changed.append(f"properties.{key}")
         else:
-            _record(session, lead, name, old, new, actor, now)
-            changed.append(name)
+            rows.append(_row(lead, name, old, new, actor, now))
         setattr(lead, name, new)
-    if changed:
+    if rows:
         lead.updated_at = now
         session.flush()
-    return changed
+        session.execute(insert(LeadChange.__table__), rows)
+    return [row["field"] for row in rows]
 
 
-def _record(
-    session: Session, lead: Lead, name: str, old: Any, new: Any, actor: Actor, now: datetime
-) -> None:
-    session.add(
-        LeadChange(
-            lead_id=lead.id,
-            field=name,
-            old_value=old,
-            new_value=new,
-            actor_id=actor.user_id,
-            via=actor.via,
-            changed_at=now,
-        )
-    )
+def _row(lead: Lead, name: str, old: Any, new: Any, actor: Actor, now: datetime) -> dict[str, Any]:
+    return {
+        "lead_id": lead.id,
+        "field": name,
+        "old_value": _stored(old),
+        "new_value": _stored(new),
+        "actor_id": actor.user_id,
+        "via": actor.via,
+        "changed_at": now,
+    }
+
+
+def _stored(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def initial_values(data: LeadCreate) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from baton.services.auth import Actor
 from baton.services.handoff import begin, check_text, notify, recipients, team_manager
 from baton.services.playbooks import active_playbook
 from baton.services.sla import on_disposition
-from baton.services.stages import lock_lead, transition_lead
+from baton.services.stages import lock_lead, move_stage
 
 # Numeric(14, 2): twelve digits before the point.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -63,9 +63,9 @@ def open_opportunity(
     session.add(opportunity)
     session.flush()
     if lead.stage == "sql":
-        transition_lead(
+        move_stage(
             session,
-            lead_id=lead.id,
+            lead,
             to_stage="opportunity",
             reason=f"opportunity {opportunity.id} opened",
             actor=actor,
@@ -133,9 +133,7 @@ def close_opportunity(
     session.flush()
     if lead.stage == "opportunity" and (status == "won" or not _others_open(session, lead.id)):
         because = f"opportunity {opportunity.id} {status}" + (f": {reason}" if reason else "")
-        transition_lead(
-            session, lead_id=lead.id, to_stage=status, reason=because[:2000], actor=actor, now=now
-        )
+        move_stage(session, lead, to_stage=status, reason=because[:2000], actor=actor, now=now)
     _audit(session, actor, f"opportunity.{status}", opportunity, now, {"reason": reason})
     notify(
         session,

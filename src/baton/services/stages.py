@@ -39,9 +39,24 @@ def transition_lead(
 
     A lead that enters mql is routed in the same transaction (services.pipeline).
     """
-    lead = lock_lead(session, lead_id)
+    return move_stage(
+        session, lock_lead(session, lead_id), to_stage=to_stage, reason=reason, actor=actor, now=now
+    )
+
+
+def move_stage(
+    session: Session,
+    lead: Lead,
+    *,
+    to_stage: str,
+    reason: str | None,
+    actor: Actor,
+    now: datetime,
+) -> StageChange:
+    """transition_lead() for a lead this transaction has locked already (lock_lead): the
+    hand-off locks the lead once, checks who may act, then moves it."""
     if lead.erased_at is not None:
-        raise ValidationFailed(f"lead {lead_id} was erased; its stage cannot change")
+        raise ValidationFailed(f"lead {lead.id} was erased; its stage cannot change")
     check_transition(lead.stage, to_stage, is_admin=actor.is_admin)
     reason = _checked_reason(reason, to_stage)
     change = StageChange(
