@@ -1,5 +1,6 @@
 """Assignment rows: written with the lead's fields and a notice; read as history and queues."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from baton.errors import NotFound
 from baton.models import Assignment, Lead, Team, TeamMember
 from baton.services import outbox
 from baton.services.auth import Actor
-from baton.services.leads import apply_changes
+from baton.services.leads import set_fields, write_history
 from baton.services.memo import remember
 from baton.services.sla import on_assigned
 from baton.services.teams import get_team
@@ -96,38 +97,57 @@ def write_assignment(
     """The assignment row and the lead's owner, team, assigned_at and working status (each
     change in lead_changes), written in one flush; then the SLA's clocks: the previous
     owner's end, the new owner's start (a queued lead gets none)."""
-    status, owner_id, team_id = placement.status, placement.owner_id, placement.team_id
-    assignment = Assignment(
-        lead_id=lead.id,
-        user_id=owner_id,
-        team_id=team_id,
-        status=status,
-        rule=placement.rule,
-        reason=placement.reason,
-        details=placement.details,
-        actor_id=actor.user_id,
-        via=actor.via,
-        assigned_at=now,
-    )
-    session.add(assignment)
-    values: dict[str, Any] = {
-        "assigned_at": now if status == "assigned" else None,
-        "owner_id": owner_id,
-        "team_id": team_id,
-    }
-    if status == "assigned" and lead.stage in ("mql", "sal"):
-        values["working_status"] = "new"
-    apply_changes(session, lead, values, actor=actor, now=now)
+    return write_assignments(session, [(lead, placement)], actor=actor, now=now)[0]
+
+
+def write_assignments(
+    session: Session,
+    placed: Sequence[tuple[Lead, Placement]],
+    *,
+    actor: Actor,
+    now: datetime,
+) -> list[Assignment]:
+    """write_assignment() for many leads (a routing batch): one flush for the assignment rows
+    and the leads, one executemany for their history, then each lead's clocks."""
+    assignments = []
+    history: list[dict[str, Any]] = []
+    for lead, placement in placed:
+        status, owner_id, team_id = placement.status, placement.owner_id, placement.team_id
+        assignments.append(
+            Assignment(
+                lead_id=lead.id,
+                user_id=owner_id,
+                team_id=team_id,
+                status=status,
+                rule=placement.rule,
+                reason=placement.reason,
+                details=placement.details,
+                actor_id=actor.user_id,
+                via=actor.via,
+                assigned_at=now,
+            )
+        )
+        values: dict[str, Any] = {
+            "assigned_at": now if status == "assigned" else None,
+            "owner_id": owner_id,
+            "team_id": team_id,
+        }
+        if status == "assigned" and lead.stage in ("mql", "sal"):
+            values["working_status"] = "new"
+        history += set_fields(lead, values, actor=actor, now=now)
+    session.add_all(assignments)
     session.flush()
-    on_assigned(
-        session,
-        lead_id=lead.id,
-        assignment_id=assignment.id,
-        owner_id=owner_id if status == "assigned" else None,
-        team_id=team_id,
-        now=now,
-    )
-    return assignment
+    write_history(session, history)
+    for (lead, placement), assignment in zip(placed, assignments, strict=True):
+        on_assigned(
+            session,
+            lead_id=lead.id,
+            assignment_id=assignment.id,
+            owner_id=placement.owner_id if placement.status == "assigned" else None,
+            team_id=placement.team_id,
+            now=now,
+        )
+    return assignments
 
 
 def member_team(session: Session, user_id: int, prefer: int | None) -> int | None:
@@ -162,16 +182,29 @@ def notify(
     **extra: Any,
 ) -> None:
     """The outbox event for an assignment, for the users in `told` (None entries dropped)."""
-    payload = {
-        "lead_id": lead.id,
-        "topic": topic,
-        "occurred_at": now.isoformat(),
-        "notify_user_ids": [u for u in told if u is not None],
-        "owner_id": assignment.user_id,
-        "team_id": assignment.team_id,
-        "assignment_id": assignment.id,
-        "rule": assignment.rule,
-        "reason": assignment.reason,
-        **extra,
-    }
-    outbox.enqueue_many(session, [(topic, lead.id, payload)], now=now)
+    notify_many(session, [(topic, lead, assignment, told, extra)], now=now)
+
+
+def notify_many(
+    session: Session,
+    events: Sequence[tuple[str, Lead, Assignment, list[int | None], dict[str, Any]]],
+    *,
+    now: datetime,
+) -> None:
+    """notify() for many (topic, lead, assignment, told, extra) events: one outbox write."""
+    rows = []
+    for topic, lead, assignment, told, extra in events:
+        payload = {
+            "lead_id": lead.id,
+            "topic": topic,
+            "occurred_at": now.isoformat(),
+            "notify_user_ids": [u for u in told if u is not None],
+            "owner_id": assignment.user_id,
+            "team_id": assignment.team_id,
+            "assignment_id": assignment.id,
+            "rule": assignment.rule,
+            "reason": assignment.reason,
+            **extra,
+        }
+        rows.append((topic, lead.id, payload))
+    outbox.enqueue_many(session, rows, now=now)

@@ -173,6 +173,18 @@ def apply_changes(
     """Set fields that differ and append one lead_changes row per field (per property key);
     a datetime is recorded as ISO text. The rows go in with one executemany, not as ORM
     objects: history is written, never read back in the same call."""
+    rows = set_fields(lead, values, actor=actor, now=now)
+    if rows:
+        session.flush()
+        write_history(session, rows)
+    return [row["field"] for row in rows]
+
+
+def set_fields(
+    lead: Lead, values: dict[str, Any], *, actor: Actor, now: datetime
+) -> list[dict[str, Any]]:
+    """apply_changes() without writing: the fields are set on the lead (flushed with it) and
+    its lead_changes rows returned, for `write_history` (a batch writes them together)."""
     rows: list[dict[str, Any]] = []
     for name, new in values.items():
         old = getattr(lead, name)
@@ -181,17 +193,20 @@ def apply_changes(
         if name == "properties":
             for key in sorted(set(old) | set(new)):
                 if old.get(key) != new.get(key):
-                    rows.append(
-                        _row(lead, f"properties.{key}", old.get(key), new.get(key), actor, now)
-                    )
+                    field = f"properties.{key}"
+                    rows.append(_row(lead, field, old.get(key), new.get(key), actor, now))
         else:
             rows.append(_row(lead, name, old, new, actor, now))
         setattr(lead, name, new)
     if rows:
         lead.updated_at = now
-        session.flush()
+    return rows
+
+
+def write_history(session: Session, rows: list[dict[str, Any]]) -> None:
+    """lead_changes rows from set_fields(), in one executemany (their leads flushed first)."""
+    if rows:
         session.execute(insert(LeadChange.__table__), rows)
-    return [row["field"] for row in rows]
 
 
 def _row(lead: Lead, name: str, old: Any, new: Any, actor: Actor, now: datetime) -> dict[str, Any]:

@@ -26,10 +26,12 @@ from baton.services.assignments import (
     lead_assignments,
     member_team,
     notify,
+    notify_many,
     open_assignment,
     team_manager,
     team_queue,
     write_assignment,
+    write_assignments,
 )
 from baton.services.auth import Actor
 from baton.services.routing_pool import Pools, by_probability, lead_to_route, read_pools
@@ -137,13 +139,14 @@ def route_leads(
             todo.remove(lead)
     if todo:
         pools, inputs = _prepare(session, todo, now, skip_outside_hours)
+        placed = []
         for lead in by_probability(session, todo):
-            assignment, changed = _route(
-                session, pools, lead, inputs[lead.id], current.get(lead.id), actor, now
-            )
-            if changed:
-                counts.assigned += assignment.status == "assigned"
-                counts.queued += assignment.status == "queued"
+            decision = _decide(pools, inputs[lead.id], current.get(lead.id), now)
+            if decision is not None:
+                placed.append((lead, decision, current.get(lead.id)))
+                counts.assigned += decision.status == "assigned"
+                counts.queued += decision.status == "queued"
+        _write(session, placed, actor, now)
         pools.store()
         session.flush()
     counts.unchanged = counts.considered - counts.assigned - counts.queued
@@ -300,19 +303,46 @@ def _route(
     now: datetime,
 ) -> tuple[Assignment, bool]:
     """Decide and write; a lead still queued in the same team keeps its assignment."""
+    decision = _decide(pools, entry, current, now)
+    if decision is None:
+        assert current is not None
+        return current, False
+    return _write(session, [(lead, decision, current)], actor, now)[0], True
+
+
+def _decide(
+    pools: Pools, entry: rules.LeadToRoute, current: Assignment | None, now: datetime
+) -> rules.Decision | None:
+    """The rules' decision, counted in the pools; None for a lead still queued in the same
+    team (it keeps its assignment)."""
     decision = rules.route(entry, pools.rule_teams(), _config(pools), pools.rotation, now)
     if current is not None and decision.status == "queued" and decision.team_id == current.team_id:
-        return current, False
+        return None
     pools.placed(decision)
-    if current is not None:
-        current.ended_at = now
-    placement = _placement(decision)
-    assignment = write_assignment(session, lead=lead, placement=placement, actor=actor, now=now)
-    if decision.status == "assigned":
-        notify(session, "lead.assigned", lead, assignment, [decision.owner_id], now)
-    else:
-        notify(session, "lead.queued", lead, assignment, [decision.manager_id], now)
-    return assignment, True
+    return decision
+
+
+def _write(
+    session: Session,
+    placed: list[tuple[Lead, rules.Decision, Assignment | None]],
+    actor: Actor,
+    now: datetime,
+) -> list[Assignment]:
+    """The decisions' assignments (ending the queued ones they replace) and notifications,
+    written together."""
+    for _lead, _decision, current in placed:
+        if current is not None:
+            current.ended_at = now
+    rows = [(lead, _placement(decision)) for lead, decision, _current in placed]
+    assignments = write_assignments(session, rows, actor=actor, now=now)
+    events = []
+    for (lead, decision, _current), assignment in zip(placed, assignments, strict=True):
+        if decision.status == "assigned":
+            events.append(("lead.assigned", lead, assignment, [decision.owner_id], {}))
+        else:
+            events.append(("lead.queued", lead, assignment, [decision.manager_id], {}))
+    notify_many(session, events, now=now)
+    return assignments
 
 
 def _keep_owner(session: Session, lead: Lead, actor: Actor, now: datetime) -> Assignment:
