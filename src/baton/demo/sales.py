@@ -10,7 +10,7 @@ import heapq
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from baton.demo.company import Company
@@ -30,6 +30,13 @@ from baton.services.handoff import accept_lead, log_attempt, qualify_lead, rejec
 from baton.services.opportunities import close_opportunity, open_opportunity
 
 MAX_ATTEMPTS = 4
+# What a rep sees first: the lead's stage, owner, team, do-not-contact, grade and persona.
+_STATE = (
+    select(Lead.stage, Lead.owner_id, Lead.team_id, Lead.do_not_contact)
+    .where(Lead.id == bindparam("lead_id"))
+    .add_columns(LeadScore.grade, LeadScore.persona)
+    .outerjoin(LeadScore, LeadScore.lead_id == Lead.id)
+)
 
 
 class Sales:
@@ -86,13 +93,7 @@ class Sales:
     # ---- steps ---------------------------------------------------------------------------
 
     def _state(self, lead_id: int) -> tuple:
-        row = self.session.execute(
-            select(Lead.stage, Lead.owner_id, Lead.team_id, Lead.do_not_contact)
-            .where(Lead.id == lead_id)
-            .add_columns(LeadScore.grade, LeadScore.persona)
-            .outerjoin(LeadScore, LeadScore.lead_id == Lead.id)
-        ).one()
-        return tuple(row)
+        return tuple(self.session.execute(_STATE, {"lead_id": lead_id}).one())
 
     def _respond(self, at: datetime, lead_id: int, owner_id: int, _n: int) -> None:
         stage, owner, team_id, dnc, grade, persona = self._state(lead_id)

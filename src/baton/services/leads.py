@@ -203,10 +203,13 @@ def set_fields(
     return rows
 
 
+_INSERT_CHANGES = insert(LeadChange.__table__)  # built once: its cache key is kept
+
+
 def write_history(session: Session, rows: list[dict[str, Any]]) -> None:
     """lead_changes rows from set_fields(), in one executemany (their leads flushed first)."""
     if rows:
-        session.execute(insert(LeadChange.__table__), rows)
+        session.execute(_INSERT_CHANGES, rows)
 
 
 def _row(lead: Lead, name: str, old: Any, new: Any, actor: Actor, now: datetime) -> dict[str, Any]:

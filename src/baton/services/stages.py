@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from baton.errors import NotFound, ValidationFailed
@@ -11,16 +11,20 @@ from baton.rules.lifecycle import check_transition
 from baton.schemas.stages import MAX_REASON, REASON_REQUIRED
 from baton.services.auth import Actor
 
+# Built once: a statement object keeps its cache key, so each call skips building and
+# hashing it again (about half the cost of this small query).
+_LOCK_LEAD = (
+    select(Lead)
+    .where(Lead.id == bindparam("lead_id"))
+    .with_for_update()
+    # Read the committed row, not a copy an earlier query left in the identity map.
+    .execution_options(populate_existing=True)
+)
+
 
 def lock_lead(session: Session, lead_id: int) -> Lead:
     """The lead re-read under a row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE serialises)."""
-    lead = session.scalar(
-        select(Lead)
-        .where(Lead.id == lead_id)
-        .with_for_update()
-        # Read the committed row, not a copy an earlier query left in the identity map.
-        .execution_options(populate_existing=True)
-    )
+    lead = session.scalar(_LOCK_LEAD, {"lead_id": lead_id})
     if lead is None:
         raise NotFound(f"no lead {lead_id}")
     return lead
