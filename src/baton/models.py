@@ -22,6 +22,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -496,14 +498,34 @@ class BusinessCalendar(Base):
 
 
 class SlaClock(Base):
-    """A running obligation with its due time: swept by workers, acted on exactly once."""
+    """A running obligation with its due time: swept by workers, acted on exactly once.
+
+    What the compliance reports read is kept as plain columns too: `product` (the lead's
+    product_interest, lower-cased, when the clock started: the product the SLA was promised
+    on) and `ended_by`, `elapsed_seconds`, `attempts`, `over_contact`, copies of the same keys
+    of `details` that every ORM write refreshes (`_report_columns` below; Core updates pass
+    `report_columns(details)`), so a month is read from one index without the JSON.
+    """
 
     __tablename__ = "sla_clocks"
     __table_args__ = (
         Index("ix_sla_clocks_state_due_at", "state", "due_at"),
         Index("ix_sla_clocks_state_warn_at", "state", "warn_at"),
-        # Compliance reports count the clocks started in a month.
-        Index("ix_sla_clocks_started_at", "started_at"),
+        # Compliance reports read the clocks started in a month from this index alone
+        # (SQLite's covering index; PostgreSQL's index-only scan).
+        Index(
+            "ix_sla_clocks_started_at_report",
+            "started_at",
+            "kind",
+            "state",
+            "ended_by",
+            "owner_id",
+            "team_id",
+            "product",
+            "attempts",
+            "over_contact",
+            "elapsed_seconds",
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     lead_id: Mapped[int] = mapped_column(BigId, ForeignKey("leads.id"), index=True)
@@ -523,6 +545,37 @@ class SlaClock(Base):
     playbook_version: Mapped[int | None]
     claimed_until: Mapped[datetime | None]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    product: Mapped[str | None] = mapped_column(String(80))
+    ended_by: Mapped[str | None] = mapped_column(String(20))
+    elapsed_seconds: Mapped[float | None]
+    attempts: Mapped[int | None]
+    over_contact: Mapped[int | None]
+
+    @staticmethod
+    def report_columns(details: dict[str, Any] | None) -> dict[str, Any]:
+        """The columns copied from `details`: ended_by, elapsed_seconds, attempts, over_contact."""
+        details = details or {}
+        elapsed, attempts, extra = (
+            details.get(k) for k in ("elapsed_seconds", "attempts", "over_contact")
+        )
+        return {
+            "ended_by": details.get("ended_by"),
+            "elapsed_seconds": None if elapsed is None else float(elapsed),
+            "attempts": None if attempts is None else int(attempts),
+            "over_contact": None if extra is None else int(extra),
+        }
+
+
+@event.listens_for(SlaClock, "before_insert")
+@event.listens_for(SlaClock, "before_update")
+def _report_columns(_mapper, _connection, clock: SlaClock) -> None:
+    """Copy `details` into the report columns on every ORM insert and change of details."""
+    state = inspect(clock)
+    if state.persistent and not state.attrs.details.history.has_changes():
+        return
+    for name, value in SlaClock.report_columns(clock.details).items():
+        if getattr(clock, name) != value:
+            setattr(clock, name, value)
 
 
 # --- web app (#7) ---------------------------------------------------------------------------

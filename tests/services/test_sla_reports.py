@@ -13,12 +13,15 @@ Sales fixture, November 2026 (Berlin, the fallback Mon-Fri 09:00-17:00 calendar)
   L6 analytics, rep1: assigned in October: not in November's report.
 """
 
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from baton.models import Rejection, StageChange
+from baton.models import Lead, Rejection, SlaClock, StageChange
 from baton.playbooks import default_playbook_text
+from baton.rules.sla import SalesCounts, sales_line
 from baton.services.sla import on_accepted, on_disposition, on_rejected, sweep_sla
 from baton.services.sla.commitments import marketing_commitments
 from baton.services.sla.reports import sla_report
@@ -188,3 +191,56 @@ def test_a_month_that_is_not_a_month_is_refused(session):
     with pytest.raises(Exception, match="YYYY-MM") as caught:
         marketing_commitments(session, month="2026-13", now=berlin(2026, 11, 16))
     assert caught.value.fields == [{"path": "month", "message": caught.value.message}]
+
+
+def from_details(session, by):
+    """The sales lines as the report computed them before 0012: from each clock's `details`,
+    grouped by its owner, its team or its lead's product (lower-cased)."""
+    start, end = berlin(2026, 11, 1), berlin(2026, 12, 1)
+    rows = session.execute(
+        select(SlaClock, Lead.product_interest)
+        .join(Lead, Lead.id == SlaClock.lead_id)
+        .where(SlaClock.started_at >= start, SlaClock.started_at < end)
+    ).all()
+    groups = defaultdict(list)
+    for clock, product in rows:
+        key = {"rep": clock.owner_id, "team": clock.team_id}.get(by, product and product.lower())
+        groups[key].append(clock)
+    lines = {}
+    for key, clocks in groups.items():
+        n = Counter(f"{c.kind}.{c.state}" for c in clocks)
+        windows = [c for c in clocks if c.kind == "attempt_window"]
+        counts = SalesCounts(
+            accept_met=n["accept.met"], accept_breached=n["accept.breached"],
+            first_met=n["first_attempt.met"], first_breached=n["first_attempt.breached"],
+            windows=len(windows),
+            attempts=sum(c.details.get("attempts", 0) for c in windows),
+            over_contact_attempts=sum(c.details.get("over_contact", 0) for c in windows),
+            over_contacted_leads=sum(c.details.get("over_contact", 0) > 0 for c in windows),
+            exhausted=sum(
+                c.details.get("ended_by") == "window_end" or c.state == "breached"
+                for c in windows
+            ),
+        )  # fmt: skip
+        times = [
+            float(c.details["elapsed_seconds"])
+            for c in clocks
+            if c.kind == "first_attempt" and c.details.get("ended_by") == "attempt"
+        ]
+        lines[key] = sales_line(key, counts, times)
+    return lines
+
+
+@pytest.mark.parametrize("by", ["rep", "team", "product"])
+def test_the_report_columns_give_the_lines_details_gave(session, sales_month, by):
+    report = sla_report(session, month="2026-11", by=by, now=berlin(2026, 12, 1, 9))
+    assert {item.line.key: item.line for item in report.sales} == from_details(session, by)
+    assert len(report.sales) == {"rep": 3, "team": 2, "product": 2}[by]
+
+
+def test_by_product_is_the_product_a_clock_started_on(session, sales_month):
+    before = lines(session, "product")
+    for lead in session.scalars(select(Lead).where(Lead.product_interest.is_not(None))):
+        lead.product_interest = "Payments" if lead.product_interest == "analytics" else "CRM"
+    session.flush()
+    assert lines(session, "product") == before

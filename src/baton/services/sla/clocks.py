@@ -4,7 +4,8 @@ A hand-off (one `on_assigned`) starts an "accept" and a "first_attempt" clock on
 team calendar; the attempt that ends the first-attempt clock starts the "attempt_window".
 A clock is *open* until `ended_at` is set: running ones may still be met; a breached one
 stays open until the late answer comes (its `details.elapsed_seconds` then say how late).
-Each clock keeps the terms, calendar and playbook version it was planned with.
+Each clock keeps the terms, calendar and playbook version it was planned with, and the
+lead's product (lower-cased) when it started, which the compliance report groups by.
 """
 
 from collections.abc import Mapping
@@ -68,8 +69,11 @@ def on_assigned(
     version, playbook = active_playbook(session, now=now)
     terms = terms_for_lead(session, playbook, lead, team_id)
     calendar = calendar_for_team(session, team_id=team_id, now=now)
+    product = clock_product(lead.product_interest)
     clocks = [
-        _start(kind, lead_id, owner_id, team_id, assignment_id, now, terms, calendar, version)
+        _start(
+            kind, lead_id, owner_id, team_id, assignment_id, now, terms, calendar, version, product
+        )
         for kind in HANDOFF_KINDS
         if terms.duration(kind) is not None and lead.stage in OWED_IN[kind]
     ]
@@ -144,10 +148,16 @@ def on_attempt(
         where,
         terms,
         newest.playbook_version,
+        newest.product,  # the window keeps the product of the hand-off it follows
     )
     session.add(window)
     session.flush()
     return window
+
+
+def clock_product(product_interest: str | None) -> str | None:
+    """What a clock keeps as its product: the lead's product_interest, lower-cased."""
+    return None if product_interest is None else product_interest.lower()
 
 
 def _count(window: SlaClock, attempted_at: datetime) -> None:
@@ -253,14 +263,14 @@ def _start(
     terms: SalesTerms,
     calendar: EffectiveCalendar,
     version: int,
+    product: str | None,
 ) -> SlaClock:
     duration = terms.duration(kind)
     assert duration is not None
     plan = plan_clock(kind, now, duration, calendar.calendar, terms.warn_at_share)
     where = {"calendar": calendar.source, "timezone": calendar.calendar.timezone}
-    return _row(
-        plan, lead_id, owner_id, team_id, assignment_id, calendar.calendar_id, where, terms, version
-    )
+    ids = (lead_id, owner_id, team_id, assignment_id, calendar.calendar_id)
+    return _row(plan, *ids, where, terms, version, product)
 
 
 def _row(
@@ -273,8 +283,10 @@ def _row(
     where: dict[str, Any],
     terms: SalesTerms,
     version: int | None,
+    product: str | None,
 ) -> SlaClock:
-    """A running clock from its plan, with the terms and calendar it was planned with."""
+    """A running clock from its plan, with the terms and calendar it was planned with (the
+    report columns other than `product` follow `details`: models.SlaClock)."""
     term = {"accept": terms.accept_within, "first_attempt": terms.first_attempt_within}
     return SlaClock(
         lead_id=lead_id,
@@ -290,6 +302,7 @@ def _row(
         business_time=plan.business_time,
         calendar_id=calendar_id,
         playbook_version=version,
+        product=product,
         details={
             "term": term.get(plan.kind, terms.attempt_window),
             "terms": terms.model_dump(mode="json"),

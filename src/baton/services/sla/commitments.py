@@ -9,9 +9,8 @@ in the month, by the lead's product). The pace counts calendar time (see rules.s
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from baton.errors import ValidationFailed
@@ -62,9 +61,8 @@ def marketing_commitments(session: Session, *, month: str | None, now: datetime)
     version, playbook = active_playbook(session, now=now)
     period = company_month(playbook, month, now)
     terms = playbook.sla.marketing
-    delivered = _counts(session, period, _delivered)
-    accepted = _counts(session, period, _accepted)
-    rejected = _counts(session, period, _rejected)
+    delivered, accepted = _moves(session, period)
+    rejected, reasons = _rejections(session, period)
     wanted: list[Key] = [(p, None) for p in playbook.products]
     wanted += [(c.product, c.region) for c in terms.commitments if c.region is not None]
     known = {p.casefold(): p for p in playbook.products}
@@ -84,7 +82,7 @@ def marketing_commitments(session: Session, *, month: str | None, now: datetime)
         )
         for product, region in wanted + [(p, None) for p in sorted(others)] + _none(delivered)
     ]
-    return MarketingReport(period, version, lines, _top_reasons(session, period, known))
+    return MarketingReport(period, version, lines, _top_reasons(reasons, known))
 
 
 def _none(delivered: dict[Key, int]) -> list[tuple[None, None]]:
@@ -100,66 +98,70 @@ def _sum(counts: dict[Key, int], product: str | None, region: str | None) -> int
     )
 
 
-def _counts(session: Session, period: Month, query) -> dict[Key, int]:
-    """(product, region) -> count, folded to lower case, for one of the queries below."""
-    found: dict[Key, int] = defaultdict(int)
-    for product, region, count in session.execute(query(period)):
-        found[(_lower(product), _lower(region))] += count
-    return dict(found)
+def _moves(session: Session, period: Month) -> tuple[dict[Key, int], dict[Key, int]]:
+    """(product, region) -> moves into mql, and from mql to sal, in the month: one scan."""
+    delivered: dict[Key, int] = defaultdict(int)
+    accepted: dict[Key, int] = defaultdict(int)
+    into_mql = StageChange.to_stage == "mql"
+    mql_to_sal = and_(StageChange.from_stage == "mql", StageChange.to_stage == "sal")
+    rows = session.execute(
+        select(
+            Lead.product_interest,
+            Lead.region,
+            func.sum(case((into_mql, 1), else_=0)),
+            func.sum(case((mql_to_sal, 1), else_=0)),
+        )
+        .select_from(StageChange)
+        .join(Lead, Lead.id == StageChange.lead_id)
+        .where(
+            StageChange.to_stage.in_(("mql", "sal")),
+            StageChange.changed_at >= period.starts_at,
+            StageChange.changed_at < period.ends_at,
+        )
+        .group_by(Lead.product_interest, Lead.region)
+    )
+    for product, region, into, accepts in rows:
+        key = (_lower(product), _lower(region))
+        delivered[key] += int(into or 0)
+        accepted[key] += int(accepts or 0)
+    return _nonzero(delivered), _nonzero(accepted)
+
+
+def _rejections(
+    session: Session, period: Month
+) -> tuple[dict[Key, int], dict[str | None, dict[str, int]]]:
+    """(product, region) -> sales' rejections in the month, and product -> reason -> count."""
+    rejected: dict[Key, int] = defaultdict(int)
+    reasons: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = session.execute(
+        select(Lead.product_interest, Lead.region, Rejection.reason_code, func.count())
+        .select_from(Rejection)
+        .join(Lead, Lead.id == Rejection.lead_id)
+        .where(Rejection.rejected_at >= period.starts_at, Rejection.rejected_at < period.ends_at)
+        .group_by(Lead.product_interest, Lead.region, Rejection.reason_code)
+    )
+    for product, region, code, n in rows:
+        rejected[(_lower(product), _lower(region))] += n
+        reasons[_lower(product)][code] += n
+    return dict(rejected), reasons
+
+
+def _nonzero(counts: dict[Key, int]) -> dict[Key, int]:
+    return {key: n for key, n in counts.items() if n}
 
 
 def _lower(value: str | None) -> str | None:
     return value.strip().casefold() if value and value.strip() else None
 
 
-def _moves(period: Month, **where: Any):
-    return (
-        select(Lead.product_interest, Lead.region, func.count())
-        .select_from(StageChange)
-        .join(Lead, Lead.id == StageChange.lead_id)
-        .where(
-            StageChange.changed_at >= period.starts_at,
-            StageChange.changed_at < period.ends_at,
-            *(getattr(StageChange, k) == v for k, v in where.items()),
-        )
-        .group_by(Lead.product_interest, Lead.region)
-    )
-
-
-def _delivered(period: Month):
-    return _moves(period, to_stage="mql")
-
-
-def _accepted(period: Month):
-    return _moves(period, from_stage="mql", to_stage="sal")
-
-
-def _rejected(period: Month):
-    return (
-        select(Lead.product_interest, Lead.region, func.count())
-        .select_from(Rejection)
-        .join(Lead, Lead.id == Rejection.lead_id)
-        .where(Rejection.rejected_at >= period.starts_at, Rejection.rejected_at < period.ends_at)
-        .group_by(Lead.product_interest, Lead.region)
-    )
-
-
 def _top_reasons(
-    session: Session, period: Month, known: dict[str, str]
+    reasons: dict[str | None, dict[str, int]], known: dict[str, str]
 ) -> dict[str | None, list[tuple[str, int]]]:
     """The most frequent rejection reasons of the month, per product (most first)."""
-    count = func.count().label("n")
-    rows = session.execute(
-        select(Lead.product_interest, Rejection.reason_code, count)
-        .select_from(Rejection)
-        .join(Lead, Lead.id == Rejection.lead_id)
-        .where(Rejection.rejected_at >= period.starts_at, Rejection.rejected_at < period.ends_at)
-        .group_by(Lead.product_interest, Rejection.reason_code)
-    )
     by_product: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for product, code, n in rows:
-        folded = _lower(product)
-        by_product[known.get(folded, folded) if folded else None][code] += n
+    for folded, codes in reasons.items():
+        for code, n in codes.items():
+            by_product[known.get(folded, folded) if folded else None][code] += n
     return {
         product: sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_REASONS]
         for product, codes in by_product.items()

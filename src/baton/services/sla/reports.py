@@ -4,7 +4,10 @@ Sales lines count the clocks that started in the month (company zone): first att
 accepts in time (met / (met + breached); clocks still running or cancelled do not count),
 the business time to the first attempt (median, p90, from each clock's recorded elapsed time),
 attempts per lead and over-contact (from the attempt windows), breaches and exhausted windows.
-SQL counts and groups; rules.sla turns the counts into shares and percentiles.
+By product means the product a clock started on (the lead's product_interest, lower-cased,
+when it was handed off; an attempt window keeps its hand-off's). SQL counts and groups, from
+the clocks' report columns (models.SlaClock); rules.sla turns the counts into shares and
+percentiles.
 """
 
 from collections import defaultdict
@@ -16,7 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from baton.errors import ValidationFailed
-from baton.models import Lead, SlaClock, Team, User
+from baton.models import SlaClock, Team, User
 from baton.rules.sla import SalesCounts, SalesLine, sales_line
 from baton.services.playbooks import active_playbook
 from baton.services.sla.commitments import (
@@ -60,68 +63,66 @@ def sla_report(session: Session, *, month: str | None, by: str, now: datetime) -
 def sales_compliance(
     session: Session, *, period: Month, by: str, products: list[str]
 ) -> list[LabelledLine]:
-    """One line per rep, team or product with clocks started in the month."""
+    """One line per rep, team or product with clocks started in the month.
+
+    Two queries over the month's clocks, both answered from the covering index
+    ix_sla_clocks_started_at_report (the report columns, not `details`, no join): counts and
+    sums per group, kind and state, then the first attempts' business times.
+    """
     key = _key(by)
     started = (SlaClock.started_at >= period.starts_at, SlaClock.started_at < period.ends_at)
-    join = (Lead, Lead.id == SlaClock.lead_id)
+    extra = SlaClock.over_contact
     counts: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    states = (
-        select(key, SlaClock.kind, SlaClock.state, func.count())
-        .select_from(SlaClock)
-        .join(*join)
-        .where(*started)
-        .group_by(key, SlaClock.kind, SlaClock.state)
-    )
-    for group, kind, state, n in session.execute(states):
-        counts[group][f"{kind}.{state}"] += n
-    attempts = SlaClock.details["attempts"].as_integer()
-    extra = SlaClock.details["over_contact"].as_integer()
-    ended_by = SlaClock.details["ended_by"].as_string()
-    windows = (
+    windows: dict[Any, list[int]] = {}
+    for group, kind, state, n, attempts, over, over_leads, window_end in session.execute(
         select(
             key,
+            SlaClock.kind,
+            SlaClock.state,
             func.count(),
-            func.coalesce(func.sum(attempts), 0),
-            func.coalesce(func.sum(extra), 0),
+            func.sum(SlaClock.attempts),
+            func.sum(extra),
             func.sum(case((extra > 0, 1), else_=0)),
-            func.sum(
-                case((ended_by == "window_end", 1), (SlaClock.state == "breached", 1), else_=0)
-            ),
+            func.sum(case((SlaClock.ended_by == "window_end", 1), else_=0)),
         )
-        .select_from(SlaClock)
-        .join(*join)
-        .where(*started, SlaClock.kind == "attempt_window")
-        .group_by(key)
-    )
-    window_counts = {row[0]: [int(v or 0) for v in row[1:]] for row in session.execute(windows)}
-    elapsed = SlaClock.details["elapsed_seconds"].as_float()
-    times: dict[Any, list[float]] = defaultdict(list)
-    for group, seconds in session.execute(
-        select(key, elapsed)
-        .select_from(SlaClock)
-        .join(*join)
-        .where(*started, SlaClock.kind == "first_attempt", ended_by == "attempt")
+        .where(*started)
+        .group_by(key, SlaClock.kind, SlaClock.state)
     ):
+        counts[group][f"{kind}.{state}"] += n
+        if kind == "attempt_window":
+            # Exhausted: the sweep ended the window at its end (recycled), or breached it there
+            # (on_window_end: notify).
+            exhausted = n if state == "breached" else int(window_end or 0)
+            sums = windows.setdefault(group, [0, 0, 0, 0, 0])
+            for i, value in enumerate((n, attempts, over, over_leads, exhausted)):
+                sums[i] += int(value or 0)
+    times: dict[Any, list[float]] = defaultdict(list)
+    # One value per first attempt of the month (tens of thousands at scale): through Core,
+    # without the ORM's per-row work (the ORM query above flushed what was pending).
+    first_attempts = select(key, SlaClock.elapsed_seconds).where(
+        *started, SlaClock.kind == "first_attempt", SlaClock.ended_by == "attempt"
+    )
+    for group, seconds in session.connection().execute(first_attempts).all():
         if seconds is not None:
             times[group].append(float(seconds))
-    groups = set(counts) | set(window_counts)
-    labels = _labels(session, by, groups, products)
+    labels = _labels(session, by, set(counts), products)
     lines = [
         LabelledLine(
             labels.get(group, "(none)"),
-            sales_line(group, _sales_counts(counts[group], window_counts.get(group)), times[group]),
+            sales_line(group, _sales_counts(counts[group], windows.get(group)), times[group]),
         )
-        for group in groups
+        for group in counts
     ]
     return sorted(lines, key=lambda item: (item.label == "(none)", item.label.casefold()))
 
 
 def _key(by: str):
+    """The clock's column to group by: its owner, its team, its product when it started."""
     if by == "rep":
         return SlaClock.owner_id
     if by == "team":
         return SlaClock.team_id
-    return func.lower(Lead.product_interest)
+    return SlaClock.product
 
 
 def _sales_counts(states: dict[str, int], windows: list[int] | None) -> SalesCounts:

@@ -7,6 +7,8 @@ find the row running and holding this claim, written in the same transaction as 
 messages: a clock is acted on once, and a sweep that dies before committing its actions
 leaves the clock to the next sweep after the claim expires (at once, if the claim itself was
 never committed). A failed action keeps its claim, so it is retried after LEASE.
+The UPDATEs here bypass the ORM: one that changes `details` also sets the report columns
+copied from it (`SlaClock.report_columns`), as the ORM's flush does for every other write.
 """
 
 from collections import defaultdict
@@ -237,7 +239,7 @@ def _exhaust(session: Session, claim: Claim, clock_id: int, summary: SweepSummar
             session.execute(
                 update(SlaClock)
                 .where(SlaClock.id == row.id)
-                .values(details=details)
+                .values(details=details, **SlaClock.report_columns(details))
                 .execution_options(synchronize_session=False)
             )
             if outcome == "recycled":
