@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from baton.errors import NotFound
@@ -202,10 +202,17 @@ def stop(
 
 def lead_clocks(session: Session, lead_id: int, *, lock: bool = True) -> list[SlaClock]:
     """Every clock of a lead, oldest first, fresh from the database (locked to change them)."""
-    query = select(SlaClock).where(SlaClock.lead_id == lead_id).order_by(SlaClock.id)
-    if lock:
-        query = query.with_for_update()
-    return list(session.scalars(query.execution_options(populate_existing=True)))
+    return list(session.scalars(_LOCK_CLOCKS if lock else _READ_CLOCKS, {"lead_id": lead_id}))
+
+
+# Built once (hot: every hand-off step reads the lead's clocks); see CONTRIBUTING.
+_READ_CLOCKS = (
+    select(SlaClock)
+    .where(SlaClock.lead_id == bindparam("lead_id"))
+    .order_by(SlaClock.id)
+    .execution_options(populate_existing=True)
+)
+_LOCK_CLOCKS = _READ_CLOCKS.with_for_update()
 
 
 def list_clocks(session: Session, *, lead_id: int) -> list[SlaClock]:
@@ -242,10 +249,15 @@ def clock_calendar(session: Session, clock: SlaClock, *, now: datetime) -> Busin
     """The calendar a clock was planned on (the fallback week when it used none)."""
     if clock.calendar_id is not None:
         query = select(CalendarRow.spec).where(CalendarRow.id == clock.calendar_id)
-        key = ("calendar_spec", clock.calendar_id)
-        spec = remember(session, key, ("business_calendars",), lambda: session.scalar(query))
-        if spec is not None:
-            return calendar_of(spec)
+
+        def parsed() -> BusinessCalendar | None:
+            spec = session.scalar(query)
+            return None if spec is None else calendar_of(spec)
+
+        key = ("calendar", clock.calendar_id)
+        calendar = remember(session, key, ("business_calendars",), parsed)
+        if calendar is not None:
+            return calendar
     zone = clock.details.get("timezone")
     if zone is None:
         _version, playbook = active_playbook(session, now=now)
