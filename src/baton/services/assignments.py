@@ -14,7 +14,7 @@ from baton.services import outbox
 from baton.services.auth import Actor
 from baton.services.leads import set_fields, write_history
 from baton.services.memo import remember
-from baton.services.sla import on_assigned
+from baton.services.sla.clocks import Handed, on_assigned_many
 from baton.services.teams import get_team
 
 
@@ -138,15 +138,11 @@ def write_assignments(
     session.add_all(assignments)
     session.flush()
     write_history(session, history)
-    for (lead, placement), assignment in zip(placed, assignments, strict=True):
-        on_assigned(
-            session,
-            lead_id=lead.id,
-            assignment_id=assignment.id,
-            owner_id=placement.owner_id if placement.status == "assigned" else None,
-            team_id=placement.team_id,
-            now=now,
-        )
+    handed = [
+        Handed(lead, a.id, p.owner_id if p.status == "assigned" else None, p.team_id)
+        for (lead, p), a in zip(placed, assignments, strict=True)
+    ]
+    on_assigned_many(session, handed, now=now)
     return assignments
 
 

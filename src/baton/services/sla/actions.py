@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from baton.services import outbox
 from baton.services.auth import Actor
 from baton.services.leads import apply_changes
-from baton.services.stages import lock_lead, transition_lead
+from baton.services.stages import lock_lead, move_stage
 
 # The sweep acts as the system, through its own door (recorded as via="sla").
 SLA_ACTOR = Actor(user_id=None, role="admin", via="sla")
@@ -84,9 +84,9 @@ def recycle_exhausted(session: Session, *, row: Any, now: datetime) -> str:
     if lead.stage not in RECYCLABLE or lead.erased_at is not None:
         return f"not recycled: the lead is {lead.stage}"
     owner_id, team_id = lead.owner_id, lead.team_id
-    transition_lead(
+    move_stage(
         session,
-        lead_id=lead.id,
+        lead,
         to_stage="recycled",
         reason=EXHAUSTED_REASON,
         actor=SLA_ACTOR,

@@ -8,7 +8,8 @@ Each clock keeps the terms, calendar and playbook version it was planned with, a
 lead's product (lower-cased) when it started, which the compliance report groups by.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -59,27 +60,67 @@ def on_assigned(
     """End the lead's open clocks (a reassignment) and start accept and first-attempt clocks
     for the new owner on their team's calendar, those its stage still owes (OWED_IN); a
     queued lead (no owner) gets none."""
-    end_open(session, lead_id=lead_id, disposition="reassigned", at=now)
-    if owner_id is None:
-        return []
     lead = session.get(Lead, lead_id)
     if lead is None:
         raise NotFound(f"no lead {lead_id}")
-    team_id = team_id if team_id is not None else team_of(session, owner_id)
+    return on_assigned_many(session, [Handed(lead, assignment_id, owner_id, team_id)], now=now)
+
+
+@dataclass(frozen=True)
+class Handed:
+    """One lead handed to an owner (None: queued) by one assignment, for on_assigned_many."""
+
+    lead: Lead
+    assignment_id: int | None
+    owner_id: int | None
+    team_id: int | None
+
+
+def on_assigned_many(
+    session: Session, handed: Sequence[Handed], *, now: datetime
+) -> list[SlaClock]:
+    """on_assigned() for a batch of assignments (routing's): the open clocks of all the leads
+    are read and ended together, and the new clocks written in one flush."""
+    ids = sorted({h.lead.id for h in handed})
+    _end_open_many(session, ids, disposition="reassigned", at=now)
     version, playbook = active_playbook(session, now=now)
-    terms = terms_for_lead(session, playbook, lead, team_id)
-    calendar = calendar_for_team(session, team_id=team_id, now=now)
-    product = clock_product(lead.product_interest)
-    clocks = [
-        _start(
-            kind, lead_id, owner_id, team_id, assignment_id, now, terms, calendar, version, product
-        )
-        for kind in HANDOFF_KINDS
-        if terms.duration(kind) is not None and lead.stage in OWED_IN[kind]
-    ]
+    clocks: list[SlaClock] = []
+    for h in handed:
+        if h.owner_id is None:
+            continue
+        team_id = h.team_id if h.team_id is not None else team_of(session, h.owner_id)
+        terms = terms_for_lead(session, playbook, h.lead, team_id)
+        calendar = calendar_for_team(session, team_id=team_id, now=now)
+        product = clock_product(h.lead.product_interest)
+        ids_of = (h.lead.id, h.owner_id, team_id, h.assignment_id)
+        clocks += [
+            _start(kind, *ids_of, now, terms, calendar, version, product)
+            for kind in HANDOFF_KINDS
+            if terms.duration(kind) is not None and h.lead.stage in OWED_IN[kind]
+        ]
     session.add_all(clocks)
     session.flush()
     return clocks
+
+
+def _end_open_many(
+    session: Session, lead_ids: list[int], *, disposition: str, at: datetime
+) -> None:
+    """end_open() for many leads: their open clocks read (locked) in one statement."""
+    rules = DISPOSITIONS[disposition]
+    for start in range(0, len(lead_ids), 1_000):
+        chunk = lead_ids[start : start + 1_000]
+        query = (
+            select(SlaClock)
+            .where(SlaClock.lead_id.in_(chunk), SlaClock.ended_at.is_(None))
+            .order_by(SlaClock.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        for clock in session.scalars(query):
+            outcome = rules.get(clock.kind)
+            if outcome is not None:
+                stop(session, clock, outcome, at, disposition, now=at)
 
 
 def on_accepted(session: Session, *, lead_id: int, now: datetime) -> list[SlaClock]:
